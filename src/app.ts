@@ -1,0 +1,43 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
+import { result } from './core/codes.js'
+import type { Core } from './core/context.js'
+import { sessionRoutes } from './http/api-sessions.js'
+import { messageRoutes } from './http/api-messages.js'
+import { settingsRoutes } from './http/api-settings.js'
+import { eventRoutes } from './http/events.js'
+import { errorHandler, requestLog } from './http/middleware.js'
+import { answer } from './http/render.js'
+
+/** the HTTP application: protocol under /api/v1, health, and (later) the dashboard */
+export function createApp(core: Core): Hono {
+  const app = new Hono()
+  app.use('*', secureHeaders())
+  app.use('*', requestLog(core.log))
+  app.onError(errorHandler(core.log))
+
+  app.get('/healthz', async (c) => {
+    try {
+      await core.store.checkWritable()
+      return c.json({ status: 'ok' })
+    } catch {
+      return c.json({ status: 'store not writable' }, 503)
+    }
+  })
+
+  const api = new Hono()
+  // room for a body of the largest size even if every character were JSON-escaped, plus the other fields
+  const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
+  api.use('*', bodyLimit({
+    maxSize: maxRequestBytes,
+    onError: (c) => answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`)),
+  }))
+  api.route('/', sessionRoutes(core))
+  api.route('/', messageRoutes(core))
+  api.route('/', settingsRoutes(core))
+  api.route('/', eventRoutes(core))
+  api.notFound((c) => answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`)))
+  app.route('/api/v1', api)
+  return app
+}

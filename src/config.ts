@@ -1,0 +1,131 @@
+/** The one typed configuration, read once from PIGEONHOLE_* variables and the same names as flags. */
+export interface Config {
+  host: string
+  port: number
+  dataDir: string
+  registration: 'open' | 'closed'
+  adminPassword: string | undefined
+  offline: boolean
+  inboxMaxMessages: number
+  inboxMaxBytes: number
+  outboxMaxMessages: number
+  sessionTtlSeconds: number
+  sessionTtlMinSeconds: number
+  sessionTtlMaxSeconds: number
+  validityDefaultSeconds: number
+  validityMaxSeconds: number
+  maxBodyBytes: number
+}
+
+export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
+
+export class ConfigError extends Error {}
+
+interface Setting {
+  env: string
+  key: keyof Config
+  parse: (raw: string) => Config[keyof Config]
+}
+
+const int = (min: number, max: number) => (raw: string) => {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`expected a whole number, got "${raw}"`)
+  const n = Number(raw)
+  if (n < min || n > max) throw new ConfigError(`must lie within ${min}–${max}, got ${n}`)
+  return n
+}
+const oneOf = <T extends string>(...values: T[]) => (raw: string) => {
+  if (!values.includes(raw as T)) throw new ConfigError(`expected one of ${values.join(', ')}, got "${raw}"`)
+  return raw as T
+}
+const text = (raw: string) => {
+  if (!raw) throw new ConfigError('must not be empty')
+  return raw
+}
+
+const SETTINGS: Setting[] = [
+  { env: 'PIGEONHOLE_HOST', key: 'host', parse: text },
+  { env: 'PIGEONHOLE_PORT', key: 'port', parse: int(0, 65535) },
+  { env: 'PIGEONHOLE_DATA_DIR', key: 'dataDir', parse: text },
+  { env: 'PIGEONHOLE_REGISTRATION', key: 'registration', parse: oneOf('open', 'closed') },
+  { env: 'PIGEONHOLE_ADMIN_PASSWORD', key: 'adminPassword', parse: (raw) => {
+    if (raw.length < 8) throw new ConfigError('must be at least 8 characters')
+    return raw
+  } },
+  { env: 'PIGEONHOLE_OFFLINE', key: 'offline', parse: (raw) => oneOf('on', 'off')(raw) === 'on' },
+  { env: 'PIGEONHOLE_INBOX_MAX_MESSAGES', key: 'inboxMaxMessages', parse: int(0, 10_000_000) },
+  { env: 'PIGEONHOLE_INBOX_MAX_BYTES', key: 'inboxMaxBytes', parse: int(0, 2 ** 40) },
+  { env: 'PIGEONHOLE_OUTBOX_MAX_MESSAGES', key: 'outboxMaxMessages', parse: int(0, 10_000_000) },
+  { env: 'PIGEONHOLE_SESSION_TTL', key: 'sessionTtlSeconds', parse: int(SESSION_TTL_BOUNDS.min, SESSION_TTL_BOUNDS.max) },
+  { env: 'PIGEONHOLE_VALIDITY_DEFAULT', key: 'validityDefaultSeconds', parse: int(1, 10 * 365 * 86_400) },
+  { env: 'PIGEONHOLE_VALIDITY_MAX', key: 'validityMaxSeconds', parse: int(1, 10 * 365 * 86_400) },
+  { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
+]
+
+export function defaultConfig(): Config {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    dataDir: './data',
+    registration: 'closed',
+    adminPassword: undefined,
+    offline: true,
+    inboxMaxMessages: 1000,
+    inboxMaxBytes: 1_048_576,
+    outboxMaxMessages: 200,
+    sessionTtlSeconds: 300,
+    sessionTtlMinSeconds: SESSION_TTL_BOUNDS.min,
+    sessionTtlMaxSeconds: SESSION_TTL_BOUNDS.max,
+    validityDefaultSeconds: 604_800,
+    validityMaxSeconds: 2_592_000,
+    maxBodyBytes: 65_536,
+  }
+}
+
+/** `PIGEONHOLE_INBOX_MAX_BYTES` ↔ `--inbox-max-bytes` */
+export function flagName(env: string): string {
+  return '--' + env.replace(/^PIGEONHOLE_/, '').toLowerCase().replace(/_/g, '-')
+}
+
+/**
+ * Builds the config from the environment, then flags (which win). Every bad value is reported at once,
+ * naming the variable and the flag. Returns the arguments that were not configuration flags.
+ */
+export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): { config: Config; rest: string[] } {
+  const raw = new Map<Setting, string>()
+  for (const s of SETTINGS) if (env[s.env] !== undefined) raw.set(s, env[s.env]!)
+  const rest: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2)
+    const s = SETTINGS.find((x) => flagName(x.env) === flag)
+    if (!s) {
+      rest.push(argv[i])
+      continue
+    }
+    const value = inline ?? argv[++i]
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`)
+    raw.set(s, value)
+  }
+  const config = defaultConfig()
+  const problems: string[] = []
+  for (const [s, value] of raw) {
+    try {
+      ;(config as unknown as Record<string, unknown>)[s.key] = s.parse(value)
+    } catch (err) {
+      problems.push(`${s.env} (${flagName(s.env)}) ${(err as Error).message}`)
+    }
+  }
+  if (config.validityDefaultSeconds > config.validityMaxSeconds) {
+    problems.push('PIGEONHOLE_VALIDITY_DEFAULT must not exceed PIGEONHOLE_VALIDITY_MAX')
+  }
+  if (problems.length) throw new ConfigError(`bad configuration:\n  ${problems.join('\n  ')}`)
+  return { config, rest }
+}
+
+/** the effective configuration with secrets masked, for logs and the dashboard */
+export function describeConfig(config: Config): Array<{ env: string; flag: string; value: string }> {
+  return SETTINGS.map((s) => ({
+    env: s.env,
+    flag: flagName(s.env),
+    value: s.key === 'adminPassword' ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)') : String(config[s.key]),
+  }))
+}

@@ -1,0 +1,129 @@
+import type { Config } from '../config.js'
+import { ImpsError } from './codes.js'
+import type { Clock, Ids } from './clock.js'
+import type { Capabilities } from './types.js'
+
+export interface Session {
+  id: string
+  token: string
+  userId: string
+  clientId: string | undefined
+  ttlSeconds: number
+  createdAt: number
+  /** last request, or the moment its last event stream closed */
+  lastSeen: number
+  /** open event streams: while any is open the session cannot time out */
+  streams: number
+  capabilities: Capabilities
+}
+
+/**
+ * The live sessions, in memory (a restart logs everyone out; their messages wait on disk). A session dies at
+ * logout, or once `ttlSeconds` pass with no request and no open stream; its token then answers 600.
+ */
+export class SessionTable {
+  readonly #byToken = new Map<string, Session>()
+  readonly #byUser = new Map<string, Set<Session>>()
+  /** tokens of sessions that timed out, so that they answer 600 rather than 604 (bounded) */
+  readonly #expired = new Map<string, number>()
+  readonly #lastSeen = new Map<string, number>()
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+  ) {}
+
+  create(userId: string, ttlSeconds: number, capabilities: Capabilities, clientId?: string): Session {
+    const now = this.clock.now()
+    const session: Session = {
+      id: this.ids.id(), token: this.ids.token(), userId, clientId, ttlSeconds,
+      createdAt: now, lastSeen: now, streams: 0, capabilities,
+    }
+    this.#byToken.set(session.token, session)
+    let set = this.#byUser.get(userId)
+    if (!set) this.#byUser.set(userId, (set = new Set()))
+    set.add(session)
+    this.#lastSeen.set(userId, now)
+    return session
+  }
+
+  /** the live session a token names, marked as seen now; 600 if it timed out, 604 if unknown */
+  authenticate(token: string | undefined): Session {
+    const session = token ? this.#byToken.get(token) : undefined
+    if (session && this.#alive(session)) {
+      this.touch(session)
+      return session
+    }
+    if (session) this.#expire(session)
+    if (token && this.#expired.has(token)) {
+      throw new ImpsError(600, 'Session expired: it saw no request within its time-to-live; log in again')
+    }
+    throw new ImpsError(604, 'Invalid session: log in and send the token you were given as "Authorization: Bearer <token>"')
+  }
+
+  touch(session: Session): void {
+    session.lastSeen = this.clock.now()
+    this.#lastSeen.set(session.userId, session.lastSeen)
+  }
+
+  /** ends a session (logout, forced logout); its token then answers 604 */
+  end(session: Session): void {
+    this.#remove(session)
+  }
+
+  /** the user's live sessions */
+  ofUser(userId: string): Session[] {
+    const set = this.#byUser.get(userId)
+    if (!set) return []
+    const alive: Session[] = []
+    for (const s of [...set]) {
+      if (this.#alive(s)) alive.push(s)
+      else this.#expire(s)
+    }
+    return alive
+  }
+
+  online(userId: string): boolean {
+    return this.ofUser(userId).length > 0
+  }
+
+  lastSeen(userId: string): number | undefined {
+    const live = this.ofUser(userId)
+    return live.length && live.some((s) => s.streams > 0) ? this.clock.now() : this.#lastSeen.get(userId)
+  }
+
+  /** ends every session that timed out; returns them */
+  sweep(): Session[] {
+    const dead = [...this.#byToken.values()].filter((s) => !this.#alive(s))
+    for (const s of dead) this.#expire(s)
+    return dead
+  }
+
+  all(): Session[] {
+    return [...this.#byToken.values()].filter((s) => this.#alive(s))
+  }
+
+  #alive(s: Session): boolean {
+    return s.streams > 0 || this.clock.now() - s.lastSeen < s.ttlSeconds * 1000
+  }
+
+  #expire(s: Session): void {
+    this.#remove(s)
+    this.#expired.set(s.token, this.clock.now())
+    if (this.#expired.size > 10_000) this.#expired.delete(this.#expired.keys().next().value!)
+  }
+
+  #remove(s: Session): void {
+    this.#byToken.delete(s.token)
+    const set = this.#byUser.get(s.userId)
+    set?.delete(s)
+    if (set?.size === 0) this.#byUser.delete(s.userId)
+  }
+}
+
+/** clamps a requested time-to-live; `accepted` is false when the request was out of bounds */
+export function clampTtl(config: Config, requested: number | undefined): { ttl: number; accepted: boolean } {
+  if (requested === undefined) return { ttl: config.sessionTtlSeconds, accepted: true }
+  const ttl = Math.min(config.sessionTtlMaxSeconds, Math.max(config.sessionTtlMinSeconds, requested))
+  return { ttl, accepted: ttl === requested }
+}

@@ -1,0 +1,63 @@
+/** The records the core and the store share. Times are epoch milliseconds; the HTTP layer renders ISO strings. */
+
+export interface StoredMessage {
+  id: string
+  sender: string
+  recipient: string
+  sentAt: number
+  contentType: string
+  body: string
+  /** UTF-8 bytes of body */
+  size: number
+  /** stored because the recipient was not logged in when it was sent */
+  offline: boolean
+  validUntil: number
+  deliveryReport: boolean
+}
+
+export interface StoredReport {
+  id: string
+  /** the sender who asked for the report, and whose report box holds it */
+  owner: string
+  messageId: string
+  recipient: string
+  code: number
+  text: string
+  deliveredAt?: number
+  at: number
+}
+
+export interface AccessList {
+  inUse: boolean
+  users: string[]
+}
+
+export interface QuotaOverrides {
+  inboxMaxMessages?: number
+  inboxMaxBytes?: number
+  outboxMaxMessages?: number
+}
+
+export interface UserRecord {
+  id: string
+  passwordHash: string
+  createdAt: number
+  disabled: boolean
+  quotas: QuotaOverrides
+  block: AccessList
+  grant: AccessList
+}
+
+export interface InboxUsage {
+  messages: number
+  bytes: number
+}
+
+export type DeliveryMethod = 'push' | 'notify' | 'pull'
+
+export interface Capabilities {
+  offlineMessaging: boolean
+  deliveryMethod: DeliveryMethod
+  acceptedContentTypes: string[]
+  acceptedContentLength: number
+}

@@ -1,0 +1,44 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { ImpsError, result } from '../core/codes.js'
+import type { Core } from '../core/context.js'
+import type { Session } from '../core/sessions.js'
+import type { Log } from '../log.js'
+import { answer } from './render.js'
+
+export type ApiEnv = { Variables: { session: Session } }
+
+/** the session a bearer token names (or, where allowed, `?access_token=` for EventSource) */
+export function sessionAuth(core: Core, { allowQueryToken = false } = {}): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization')
+    let token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
+    if (!token && allowQueryToken) token = c.req.query('access_token')
+    c.set('session', core.sessions.authenticate(token))
+    await next()
+  }
+}
+
+/** one log line per request; the query string is dropped so that access tokens never reach the log */
+export function requestLog(log: Log): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now()
+    await next()
+    if (c.req.path === '/healthz') return
+    log('http', `${c.req.method} ${c.req.path}`, { status: c.res.status, ms: +(performance.now() - started).toFixed(1) })
+  }
+}
+
+/** the one place a thrown outcome becomes an answer; anything unexpected is a 500 whose detail stays in the log */
+export function errorHandler(log: Log) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof ImpsError) {
+      const { users, retryAfter, ...fields } = err.extra as { users?: string[]; retryAfter?: number }
+      if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter))
+      const r = result(err.code, err.message)
+      if (users) r.details = [{ code: err.code, text: result(err.code).text, users }]
+      return answer(c, r, fields)
+    }
+    log('http', 'error', { path: c.req.path, error: err.stack ?? String(err) })
+    return answer(c, result(500, 'Internal server error: something went wrong on the server; it has been logged'))
+  }
+}

@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import type { Config } from './config.js'
+import type { Clock, Ids } from './core/clock.js'
+import { result } from './core/codes.js'
+import type { Core } from './core/context.js'
+import { createCore } from './core/create-core.js'
+import { sweep } from './core/expiry.js'
+import { type Log, silentLog } from './log.js'
+import { LowdbStore } from './store/lowdb-store.js'
+import type { Store } from './store/store.js'
+
+export interface RunningServer {
+  url: string
+  port: number
+  core: Core
+  /** runs the expiry and session sweep now (tests move the clock, then call this) */
+  sweep(): ReturnType<typeof sweep>
+  close(): Promise<void>
+}
+
+export interface ServerOptions {
+  config: Config
+  clock?: Clock
+  ids?: Ids
+  log?: Log
+  /** defaults to the lowdb store in config.dataDir */
+  store?: Store
+  sweepIntervalMs?: number
+}
+
+/** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const log = opts.log ?? silentLog
+  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f) }))
+  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
+  const app = createApp(core)
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
+    s.once('error', reject)
+  })
+  const port = (server.address() as AddressInfo).port
+  const host = opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host
+  const runSweep = () => sweep(core)
+  const timer = setInterval(() => runSweep().catch((err) => log('sweep', 'failed', { error: String(err) })), opts.sweepIntervalMs ?? 10_000)
+  timer.unref()
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    core,
+    sweep: runSweep,
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer)
+        core.hub.closeAll(result(503, 'Service unavailable: the server is shutting down; reconnect in a moment'))
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+        await closed
+        await store.close()
+      })()
+      return closing
+    },
+  }
+}

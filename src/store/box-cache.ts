@@ -1,0 +1,131 @@
+import { join } from 'node:path'
+import { Low } from 'lowdb'
+import { BOX_SCHEMA, Box, type BoxFile } from './box.js'
+import { DurableJSONFile } from './durable-json-file.js'
+import type { Fs } from './fs.js'
+import { migrate } from './migrate.js'
+
+interface Entry {
+  box: Box
+  db: Low<BoxFile>
+  file: DurableJSONFile<BoxFile>
+  dirty: boolean
+  lastUsed: number
+}
+
+/** The boxes held in memory, each backed by its own lowdb file; loaded on demand, evicted when clean and idle. */
+export class BoxCache {
+  readonly #entries = new Map<string, Entry>()
+  readonly #loading = new Map<string, Promise<void>>()
+  readonly #fileBytes = new Map<string, number>()
+  #uses = 0
+  bytesWritten = 0
+
+  constructor(
+    private readonly dir: string,
+    private readonly fs: Fs,
+    private readonly maxCachedItems: number,
+  ) {}
+
+  get(user: string): Box | undefined {
+    const e = this.#entries.get(user)
+    if (e) e.lastUsed = ++this.#uses
+    return e?.box
+  }
+
+  load(user: string): Promise<void> {
+    if (this.#entries.has(user)) return Promise.resolve()
+    let loading = this.#loading.get(user)
+    if (!loading) {
+      loading = this.#read(user).then(
+        (entry) => {
+          this.#loading.delete(user)
+          if (!this.#entries.has(user)) this.#entries.set(user, entry)
+        },
+        (err) => {
+          this.#loading.delete(user)
+          throw err
+        },
+      )
+      this.#loading.set(user, loading)
+    }
+    return loading
+  }
+
+  /** reads every box file once (at boot), keeping what fits in the cache */
+  async *scan(): AsyncGenerator<Box> {
+    for (const name of await this.fs.readdir(this.dir)) {
+      const m = /^(.+)\.json$/.exec(name)
+      if (!m || name.startsWith('.')) continue
+      const entry = await this.#read(m[1])
+      if (this.#cachedItems() + entry.box.size <= this.maxCachedItems) this.#entries.set(m[1], entry)
+      yield entry.box
+    }
+  }
+
+  markDirty(user: string): void {
+    const e = this.#entries.get(user)
+    if (e) e.dirty = true
+  }
+
+  /** writes every dirty box (a few at a time); a box that fails to write stays dirty */
+  async writeDirty(): Promise<void> {
+    const dirty = [...this.#entries.values()].filter((e) => e.dirty)
+    let failure: unknown
+    const worker = async () => {
+      for (let e = dirty.pop(); e; e = dirty.pop()) {
+        e.dirty = false
+        const before = e.file.bytesWritten
+        try {
+          e.db.data = e.box.toFile()
+          await e.db.write()
+          this.#fileBytes.set(e.box.user, e.file.bytesWritten - before)
+          this.bytesWritten += e.file.bytesWritten - before
+        } catch (err) {
+          e.dirty = true
+          failure ??= err
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 8 }, worker))
+    if (failure) throw failure
+  }
+
+  /** drops clean boxes, least recently used first, until the cache holds at most its share of items */
+  evict(): void {
+    let items = this.#cachedItems()
+    if (items <= this.maxCachedItems) return
+    const clean = [...this.#entries.values()].filter((e) => !e.dirty).sort((a, b) => a.lastUsed - b.lastUsed)
+    for (const e of clean) {
+      if (items <= this.maxCachedItems) break
+      this.#entries.delete(e.box.user)
+      items -= e.box.size
+    }
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  diskBytes(): number {
+    let n = 0
+    for (const b of this.#fileBytes.values()) n += b
+    return n
+  }
+
+  #cachedItems(): number {
+    let n = 0
+    for (const e of this.#entries.values()) n += e.box.size
+    return n
+  }
+
+  async #read(user: string): Promise<Entry> {
+    const file = new DurableJSONFile<BoxFile>(join(this.dir, `${user}.json`), this.fs)
+    const db = new Low<BoxFile>(file, { schema: BOX_SCHEMA, user, messages: [], reports: [] })
+    await db.read()
+    const doc = migrate<BoxFile>(`box file of ${user}`, db.data, BOX_SCHEMA)
+    const stat = await this.fs.stat(join(this.dir, `${user}.json`)).catch(() => undefined)
+    if (stat) this.#fileBytes.set(user, stat.size)
+    return { box: Box.fromFile(doc), db, file, dirty: false, lastUsed: ++this.#uses }
+  }
+}

@@ -1,0 +1,196 @@
+import type { InboxUsage, StoredMessage, StoredReport, UserRecord } from '../core/types.js'
+import { type Op, type Box, applyOp, inverseOp, opUser } from './box.js'
+import type { MailboxSummary, Store, StoreStats } from './store.js'
+import { Tally } from './tally.js'
+
+export const ACCOUNTS_SCHEMA = 1
+
+export interface AccountsFile {
+  schema: number
+  users: Record<string, UserRecord>
+  meta: Record<string, string>
+}
+
+export function emptyAccounts(): AccountsFile {
+  return { schema: ACCOUNTS_SCHEMA, users: {}, meta: {} }
+}
+
+/**
+ * What every store shares: accounts in memory, boxes changed by ops, counters in a Tally. Subclasses say
+ * where a box comes from and how a batch of ops and the accounts become durable.
+ */
+export abstract class BoxStore implements Store {
+  protected readonly tally = new Tally()
+  protected accounts: AccountsFile = emptyAccounts()
+
+  /** loads (or creates) a user's box */
+  protected abstract loadBox(user: string): Promise<void>
+  /** the box if it is in memory now */
+  protected abstract cachedBox(user: string): Box | undefined
+  /** marks a box changed since it was last written */
+  protected abstract touch(user: string): void
+  /** makes a batch of ops durable, or rejects having made none of them durable */
+  protected abstract persist(ops: Op[]): Promise<void>
+  protected abstract saveAccounts(): Promise<void>
+  abstract stats(): StoreStats
+  abstract checkWritable(): Promise<void>
+  abstract close(): Promise<void>
+
+  getUser(id: string): UserRecord | undefined {
+    return this.accounts.users[id]
+  }
+
+  listUsers(): UserRecord[] {
+    return Object.values(this.accounts.users)
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    const previous = this.accounts.users[user.id]
+    this.accounts.users[user.id] = user
+    try {
+      await this.saveAccounts()
+    } catch (err) {
+      if (this.accounts.users[user.id] === user) {
+        if (previous) this.accounts.users[user.id] = previous
+        else delete this.accounts.users[user.id]
+      }
+      throw err
+    }
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.accounts.meta[key]
+  }
+
+  async putMeta(key: string, value: string): Promise<void> {
+    const previous = this.accounts.meta[key]
+    this.accounts.meta[key] = value
+    try {
+      await this.saveAccounts()
+    } catch (err) {
+      if (previous === undefined) delete this.accounts.meta[key]
+      else this.accounts.meta[key] = previous
+      throw err
+    }
+  }
+
+  async addMessages(messages: StoredMessage[]): Promise<void> {
+    // counted at once, before any await, so that a quota check and this call cannot be interleaved
+    for (const m of messages) this.tally.addMessage(m)
+    try {
+      await this.commit(messages.map((m) => ({ o: 'm', m })))
+    } catch (err) {
+      for (const m of messages) this.tally.removeMessage(m)
+      throw err
+    }
+  }
+
+  async listMessages(recipient: string): Promise<StoredMessage[]> {
+    const box = await this.box(recipient)
+    this.tally.resetEarliest(recipient, box.messages.values())
+    return [...box.messages.values()]
+  }
+
+  async getMessage(recipient: string, id: string): Promise<StoredMessage | undefined> {
+    return (await this.box(recipient)).messages.get(id)
+  }
+
+  async removeMessage(recipient: string, id: string, report?: StoredReport): Promise<StoredMessage | undefined> {
+    const ops: Op[] = [{ o: 'd', u: recipient, id }]
+    if (report) ops.push({ o: 'r', r: report })
+    const [removed] = await this.commit(ops, (results) => results[0] !== undefined)
+    return removed as StoredMessage | undefined
+  }
+
+  async addReport(report: StoredReport): Promise<void> {
+    await this.commit([{ o: 'r', r: report }])
+  }
+
+  async listReports(owner: string): Promise<StoredReport[]> {
+    return [...(await this.box(owner)).reports.values()]
+  }
+
+  async removeReport(owner: string, id: string): Promise<StoredReport | undefined> {
+    const [removed] = await this.commit([{ o: 'a', u: owner, id }], (results) => results[0] !== undefined)
+    return removed as StoredReport | undefined
+  }
+
+  inboxUsage(recipient: string): InboxUsage {
+    return this.tally.inbox(recipient)
+  }
+
+  outboxQueued(sender: string): number {
+    return this.tally.outbox(sender)
+  }
+
+  reportCount(owner: string): number {
+    return this.tally.reports(owner)
+  }
+
+  mailboxes(): MailboxSummary[] {
+    return this.tally.mailboxes()
+  }
+
+  protected async box(user: string): Promise<Box> {
+    for (;;) {
+      await this.loadBox(user)
+      const box = this.cachedBox(user)
+      if (box) return box
+    }
+  }
+
+  /**
+   * Applies ops to their boxes in one synchronous step, then makes them durable; undoes them if that fails.
+   * `proceed` can look at what applying changed and cancel (undo, nothing persisted) — e.g. removing
+   * something already gone writes nothing.
+   */
+  protected async commit(ops: Op[], proceed: (results: unknown[]) => boolean = () => true): Promise<unknown[]> {
+    const users = [...new Set(ops.map(opUser))]
+    let boxes: Map<string, Box>
+    for (;;) {
+      await Promise.all(users.map((u) => this.loadBox(u)))
+      const loaded = users.map((u) => [u, this.cachedBox(u)] as const)
+      if (loaded.every(([, b]) => b)) {
+        boxes = new Map(loaded as [string, Box][])
+        break
+      }
+    }
+    const results = ops.map((op) => applyOp(boxes.get(opUser(op))!, op))
+    const undo = () =>
+      ops.forEach((op, i) => {
+        const inverse = inverseOp(op, results[i])
+        if (inverse) applyOp(boxes.get(opUser(inverse))!, inverse)
+        this.#countUndone(op, results[i])
+      })
+    ops.forEach((op, i) => this.countApplied(op, results[i], false))
+    if (!proceed(results)) {
+      undo()
+      return results
+    }
+    for (const u of users) this.touch(u)
+    try {
+      await this.persist(ops)
+    } catch (err) {
+      undo()
+      throw err
+    }
+    return results
+  }
+
+  /** keeps the tally in step with an applied op; `countAdded` is false where addMessages counted up front */
+  protected countApplied(op: Op, changed: unknown, countAdded: boolean): void {
+    if (!changed) return
+    if (op.o === 'm' && countAdded) this.tally.addMessage(op.m)
+    if (op.o === 'd') this.tally.removeMessage(changed as StoredMessage)
+    if (op.o === 'r') this.tally.addReport(op.r)
+    if (op.o === 'a') this.tally.removeReport(changed as StoredReport)
+  }
+
+  /** the reverse of countApplied(op, changed, false) */
+  #countUndone(op: Op, changed: unknown): void {
+    if (!changed) return
+    if (op.o === 'd') this.tally.addMessage(changed as StoredMessage)
+    if (op.o === 'r') this.tally.removeReport(op.r)
+    if (op.o === 'a') this.tally.addReport(changed as StoredReport)
+  }
+}

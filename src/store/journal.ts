@@ -1,0 +1,164 @@
+import type { FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Op } from './box.js'
+import { type Fs, fsyncDir } from './fs.js'
+
+export const JOURNAL_SCHEMA = 1
+
+interface Waiting {
+  line: string
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+/**
+ * The append-only write-ahead journal: every change is one JSON line, and one fsync covers every line that
+ * arrived while the previous fsync was running (group commit). Segments are numbered; a checkpoint rotates
+ * to a new segment, writes the boxes, then deletes the older segments.
+ */
+export class Journal {
+  readonly #dir: string
+  readonly #fs: Fs
+  #fd: FileHandle | undefined
+  #seq = 0
+  #size = 0
+  #pending: Waiting[] = []
+  #scheduled = false
+  /** every operation on the open segment runs in this chain, one at a time */
+  #chain: Promise<void> = Promise.resolve()
+  batches = 0
+  bytesWritten = 0
+
+  constructor(dir: string, fs: Fs) {
+    this.#dir = dir
+    this.#fs = fs
+  }
+
+  /** the segment numbers on disk, oldest first */
+  async segments(): Promise<number[]> {
+    const names = await this.#fs.readdir(this.#dir)
+    return names
+      .map((n) => /^(\d{8})\.jsonl$/.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b)
+  }
+
+  /** reads one segment: its batches of ops, and how many lines were torn or unreadable */
+  async read(seq: number): Promise<{ batches: Op[][]; skipped: number }> {
+    const text = await this.#fs.readFile(this.#path(seq), 'utf8')
+    const batches: Op[][] = []
+    let skipped = 0
+    for (const line of text.split('\n')) {
+      if (!line) continue
+      let value: unknown
+      try {
+        value = JSON.parse(line)
+      } catch {
+        skipped++ // a torn tail from a crash: never acknowledged
+        continue
+      }
+      if (Array.isArray(value)) batches.push(value as Op[])
+      else if ((value as { journal?: number }).journal! > JOURNAL_SCHEMA) {
+        throw new Error(`journal segment ${seq} was written by a newer Pigeonhole (schema ${(value as { journal: number }).journal}); refusing to start`)
+      }
+    }
+    return { batches, skipped }
+  }
+
+  /** opens a fresh segment numbered after every existing one */
+  async start(after: number): Promise<void> {
+    await this.#openSegment(after + 1)
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  get current(): number {
+    return this.#seq
+  }
+
+  /** resolves once the ops are on disk; rejects if they are not (and then none of them will be replayed) */
+  append(ops: Op[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ line: JSON.stringify(ops) + '\n', resolve, reject })
+      if (!this.#scheduled) {
+        this.#scheduled = true
+        this.#chain = this.#chain.then(() => this.#flush())
+      }
+    })
+  }
+
+  /** closes the current segment and opens the next; returns the number of the one closed */
+  rotate(): Promise<number> {
+    const run = this.#chain.then(async () => {
+      const closed = this.#seq
+      await this.#fd?.close()
+      this.#fd = undefined
+      await this.#openSegment(closed + 1)
+      return closed
+    })
+    this.#chain = run.then(() => {}, () => {})
+    return run
+  }
+
+  async removeUpTo(seq: number): Promise<void> {
+    for (const s of await this.segments()) if (s <= seq) await this.#fs.unlink(this.#path(s))
+  }
+
+  async close(): Promise<void> {
+    const run = this.#chain.then(async () => {
+      await this.#fd?.close()
+      this.#fd = undefined
+    })
+    this.#chain = run.catch(() => {})
+    await run
+  }
+
+  #path(seq: number): string {
+    return join(this.#dir, `${String(seq).padStart(8, '0')}.jsonl`)
+  }
+
+  async #openSegment(seq: number): Promise<void> {
+    const fd = await this.#fs.open(this.#path(seq), 'w')
+    const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA }) + '\n')
+    await fd.write(header, 0, header.length, 0)
+    await fd.sync()
+    await fsyncDir(this.#fs, this.#dir)
+    this.#fd = fd
+    this.#seq = seq
+    this.#size = header.length
+  }
+
+  async #flush(): Promise<void> {
+    this.#scheduled = false
+    const batch = this.#pending
+    this.#pending = []
+    if (batch.length === 0) return
+    try {
+      if (!this.#fd) await this.#openSegment(this.#seq + 1)
+      const buf = Buffer.from(batch.map((w) => w.line).join(''))
+      await this.#fd!.write(buf, 0, buf.length, this.#size)
+      await this.#fd!.datasync()
+      this.#size += buf.length
+      this.bytesWritten += buf.length
+      this.batches++
+      for (const w of batch) w.resolve()
+    } catch (err) {
+      await this.#discardTail()
+      for (const w of batch) w.reject(err)
+    }
+  }
+
+  /** cuts a half-written batch off so that it can never be replayed; failing that, the next batch goes to a new segment */
+  async #discardTail(): Promise<void> {
+    try {
+      await this.#fd?.truncate(this.#size)
+      await this.#fd?.datasync()
+    } catch {
+      await this.#fd?.close().catch(() => {})
+      this.#fd = undefined
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+export class DataDirLockedError extends Error {}
+
+/**
+ * One server per data directory: a lock file holding the owner's pid. A lock left by a process that no
+ * longer runs (kill -9, power cut) is taken over.
+ */
+export function acquireLock(dir: string): () => void {
+  const path = join(dir, 'pigeonhole.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' })
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        try {
+          unlinkSync(path)
+        } catch {}
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const owner = Number(readFileSync(path, 'utf8').trim())
+      if (owner && isRunning(owner)) {
+        throw new DataDirLockedError(
+          `the data directory ${dir} is in use by another Pigeonhole (pid ${owner}); stop it first`,
+        )
+      }
+      unlinkSync(path) // stale: its owner is gone
+    }
+  }
+  throw new DataDirLockedError(`could not lock the data directory ${dir}`)
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  // after a reboot the pid may belong to something else entirely: only a node process counts
+  try {
+    return /node|pigeonhole/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))
+  } catch {
+    return true
+  }
+}

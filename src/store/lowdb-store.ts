@@ -1,0 +1,192 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Low } from 'lowdb'
+import type { Box, Op } from './box.js'
+import { applyOp, opUser } from './box.js'
+import { BoxCache } from './box-cache.js'
+import { ACCOUNTS_SCHEMA, type AccountsFile, BoxStore, emptyAccounts } from './box-store.js'
+import { DurableJSONFile } from './durable-json-file.js'
+import { type Fs, nodeFs } from './fs.js'
+import { Journal } from './journal.js'
+import { acquireLock } from './lock.js'
+import { migrate } from './migrate.js'
+import type { StoreStats } from './store.js'
+
+export interface LowdbStoreOptions {
+  fs?: Fs
+  /** how many messages and reports the box cache holds before it evicts clean boxes */
+  maxCachedItems?: number
+  /** a checkpoint starts once the journal segment is this big… */
+  checkpointBytes?: number
+  /** …or this long after the last one, whichever comes first */
+  checkpointIntervalMs?: number
+  log?: (event: string, fields: Record<string, unknown>) => void
+}
+
+/**
+ * The embedded default store, under a data directory:
+ *   accounts.json   users, their settings and server metadata (lowdb, durable writes)
+ *   boxes/<u>.json  one lowdb file per user: messages waiting for them and reports for them
+ *   journal/*.jsonl the write-ahead journal every change goes through first (group commit)
+ * Box files are brought up to date from the journal at checkpoints; at boot the journal is replayed.
+ */
+export class LowdbStore extends BoxStore {
+  readonly #boxes: BoxCache
+  readonly #journal: Journal
+  readonly #accountsFile: DurableJSONFile<AccountsFile>
+  readonly #accountsDb: Low<AccountsFile>
+  readonly #opts: Required<Omit<LowdbStoreOptions, 'fs'>>
+  readonly #release: () => void
+  #checkpoint: Promise<void> | undefined
+  #timer: NodeJS.Timeout | undefined
+  #closed = false
+
+  private constructor(readonly dir: string, fs: Fs, opts: LowdbStoreOptions, release: () => void) {
+    super()
+    this.#opts = {
+      maxCachedItems: opts.maxCachedItems ?? 20_000,
+      checkpointBytes: opts.checkpointBytes ?? 4 * 1024 * 1024,
+      checkpointIntervalMs: opts.checkpointIntervalMs ?? 30_000,
+      log: opts.log ?? (() => {}),
+    }
+    this.#release = release
+    this.#boxes = new BoxCache(join(dir, 'boxes'), fs, this.#opts.maxCachedItems)
+    this.#journal = new Journal(join(dir, 'journal'), fs)
+    this.#accountsFile = new DurableJSONFile<AccountsFile>(join(dir, 'accounts.json'), fs)
+    this.#accountsDb = new Low(this.#accountsFile, emptyAccounts())
+  }
+
+  static async open(dir: string, opts: LowdbStoreOptions = {}): Promise<LowdbStore> {
+    for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true })
+    const release = acquireLock(dir)
+    const store = new LowdbStore(dir, opts.fs ?? nodeFs, opts, release)
+    try {
+      await store.#boot()
+    } catch (err) {
+      release()
+      throw err
+    }
+    return store
+  }
+
+  async #boot(): Promise<void> {
+    const started = performance.now()
+    await this.#accountsDb.read()
+    this.accounts = migrate<AccountsFile>('accounts.json', this.#accountsDb.data, ACCOUNTS_SCHEMA)
+    this.#accountsDb.data = this.accounts
+    for await (const box of this.#boxes.scan()) {
+      for (const m of box.messages.values()) this.tally.addMessage(m)
+      for (const r of box.reports.values()) this.tally.addReport(r)
+    }
+    const segments = await this.#journal.segments()
+    let replayed = 0
+    let skipped = 0
+    for (const seq of segments) {
+      const segment = await this.#journal.read(seq)
+      skipped += segment.skipped
+      for (const ops of segment.batches) {
+        await this.#replay(ops)
+        replayed += ops.length
+      }
+    }
+    await this.#journal.start(segments.at(-1) ?? 0)
+    if (replayed > 0) await this.checkpoint()
+    else if (segments.length) await this.#journal.removeUpTo(segments.at(-1)!)
+    this.#timer = setInterval(() => this.#checkpointQuietly(), this.#opts.checkpointIntervalMs)
+    this.#timer.unref()
+    const t = this.tally.totals()
+    this.#opts.log('store.open', {
+      dir: this.dir, users: this.listUsers().length, messages: t.messages, reports: t.reports,
+      replayedOps: replayed, tornLines: skipped, ms: Math.round(performance.now() - started),
+    })
+  }
+
+  async #replay(ops: Op[]): Promise<void> {
+    for (const op of ops) {
+      const user = opUser(op)
+      const box = await this.box(user)
+      this.countApplied(op, applyOp(box, op), true)
+      this.#boxes.markDirty(user)
+    }
+  }
+
+  /** writes every changed box and drops the journal segments they now cover */
+  checkpoint(): Promise<void> {
+    this.#checkpoint ??= (async () => {
+      try {
+        const closed = await this.#journal.rotate()
+        await this.#boxes.writeDirty()
+        await this.#journal.removeUpTo(closed)
+        this.#boxes.evict()
+      } finally {
+        this.#checkpoint = undefined
+      }
+    })()
+    return this.#checkpoint
+  }
+
+  #checkpointQuietly(): void {
+    this.checkpoint().catch((err) => this.#opts.log('store.checkpoint_failed', { error: String(err) }))
+  }
+
+  protected loadBox(user: string): Promise<void> {
+    return this.#boxes.load(user)
+  }
+
+  protected cachedBox(user: string): Box | undefined {
+    return this.#boxes.get(user)
+  }
+
+  protected touch(user: string): void {
+    this.#boxes.markDirty(user)
+  }
+
+  protected async persist(ops: Op[]): Promise<void> {
+    if (this.#closed) throw new Error('the store is closed')
+    await this.#journal.append(ops)
+    if (this.#journal.size >= this.#opts.checkpointBytes && !this.#checkpoint) this.#checkpointQuietly()
+  }
+
+  protected saveAccounts(): Promise<void> {
+    return this.#accountsDb.write()
+  }
+
+  /** bytes handed to the disk: journal, box files and accounts (for tests and benchmarks) */
+  bytesWritten(): { journal: number; boxes: number; accounts: number; batches: number } {
+    return {
+      journal: this.#journal.bytesWritten,
+      boxes: this.#boxes.bytesWritten,
+      accounts: this.#accountsFile.bytesWritten,
+      batches: this.#journal.batches,
+    }
+  }
+
+  cachedBoxes(): number {
+    return this.#boxes.size
+  }
+
+  stats(): StoreStats {
+    return {
+      users: this.listUsers().length,
+      ...this.tally.totals(),
+      diskBytes: this.#boxes.diskBytes() + this.#journal.size + JSON.stringify(this.accounts).length,
+    }
+  }
+
+  async checkWritable(): Promise<void> {
+    await this.#journal.append([])
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    clearInterval(this.#timer)
+    try {
+      await this.checkpoint()
+    } catch (err) {
+      this.#opts.log('store.checkpoint_failed', { error: String(err) })
+    }
+    this.#closed = true
+    await this.#journal.close()
+    this.#release()
+  }
+}
