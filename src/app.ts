@@ -37,7 +37,12 @@ export function createApp(core: Core): Hono {
   api.route('/', messageRoutes(core))
   api.route('/', settingsRoutes(core))
   api.route('/', eventRoutes(core))
-  api.notFound((c) => answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`)))
   app.route('/api/v1', api)
+  // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`))
+      : c.text('Not found', 404),
+  )
   return app
 }
