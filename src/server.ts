@@ -56,8 +56,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         clearInterval(timer)
         core.hub.closeAll(result(503, 'Service unavailable: the server is shutting down; reconnect in a moment'))
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-        ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+        // streams get a moment to flush their goodbye; then whatever is still open is cut
+        const cut = setTimeout(() => (server as unknown as { closeAllConnections(): void }).closeAllConnections(), 300)
         await closed
+        clearTimeout(cut)
         await store.close()
       })()
       return closing
