@@ -8,7 +8,7 @@ import type { Core } from './core/context.js'
 import { createCore } from './core/create-core.js'
 import { sweep } from './core/expiry.js'
 import { type Log, silentLog } from './log.js'
-import { LowdbStore } from './store/lowdb-store.js'
+import { LowdbStore, type LowdbStoreOptions } from './store/lowdb-store.js'
 import type { Store } from './store/store.js'
 
 export interface RunningServer {
@@ -27,13 +27,15 @@ export interface ServerOptions {
   log?: Log
   /** defaults to the lowdb store in config.dataDir */
   store?: Store
+  /** options for the default lowdb store (tests put a failing file system under it) */
+  storeOptions?: LowdbStoreOptions
   sweepIntervalMs?: number
 }
 
 /** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
-  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f) }))
+  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f), ...opts.storeOptions }))
   const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
   const app = createApp(core)
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
