@@ -31,7 +31,11 @@ export function createApp(core: Core): Hono {
   const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
   api.use('*', bodyLimit({
     maxSize: maxRequestBytes,
-    onError: (c) => answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`)),
+    onError: (c) => {
+      // the rest of the body is never read, so this connection cannot carry another request
+      c.header('Connection', 'close')
+      return answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))
+    },
   }))
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))

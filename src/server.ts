@@ -42,6 +42,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
     s.once('error', reject)
   })
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket))
   const port = (server.address() as AddressInfo).port
   const host = opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host
   const runSweep = () => sweep(core)
@@ -67,4 +68,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing
     },
   }
+}
+
+/** what Node's own parser refuses (oversized headers, garbage) still gets a protocol answer rather than a bare status line */
+function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+  const body = JSON.stringify({
+    result: { code: 400, text: tooLarge ? 'Bad request: the request headers are too large (at most 16 KB)' : 'Bad request: the request is not valid HTTP' },
+  })
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }
