@@ -13,7 +13,12 @@ import { answer } from './http/render.js'
 /** the HTTP application: protocol under /api/v1, health, and (later) the dashboard */
 export function createApp(core: Core): Hono {
   const app = new Hono()
-  app.use('*', secureHeaders())
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+    },
+  }))
   app.use('*', requestLog(core.log))
   app.onError(errorHandler(core.log))
 
