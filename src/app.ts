@@ -11,7 +11,12 @@ import { errorHandler, requestLog } from './http/middleware.js'
 import { answer } from './http/render.js'
 
 /** the HTTP application: protocol under /api/v1, health, and (later) the dashboard */
-export function createApp(core: Core): Hono {
+export interface AppOptions {
+  /** how often an idle event stream gets a comment line */
+  heartbeatMs?: number
+}
+
+export function createApp(core: Core, opts: AppOptions = {}): Hono {
   const app = new Hono()
   app.use('*', secureHeaders({
     contentSecurityPolicy: {
@@ -45,7 +50,7 @@ export function createApp(core: Core): Hono {
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))
   api.route('/', settingsRoutes(core))
-  api.route('/', eventRoutes(core))
+  api.route('/', eventRoutes(core, opts.heartbeatMs))
   app.route('/api/v1', api)
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>

@@ -30,6 +30,7 @@ export interface ServerOptions {
   /** options for the default lowdb store (tests put a failing file system under it) */
   storeOptions?: LowdbStoreOptions
   sweepIntervalMs?: number
+  heartbeatMs?: number
 }
 
 /** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
@@ -37,7 +38,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f), ...opts.storeOptions }))
   const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
-  const app = createApp(core)
+  const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
     s.once('error', reject)

@@ -6,10 +6,11 @@ import type { ServerEvent, Sink } from '../core/hub.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
 import { deliveryReport, messageInfo, messageWithBody } from './render.js'
 
+/** a comment line this often keeps idle connections (and the proxies between) open; the protocol asks for ≤ 25 s */
 export const HEARTBEAT_MS = 20_000
 
 /** GET /events: the session's Server-Sent Events stream (NewMessage, MessageNotification, DeliveryReport, Disconnect) */
-export function eventRoutes(core: Core): Hono<ApiEnv> {
+export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>()
   api.get('/events', sessionAuth(core, { allowQueryToken: true }), (c) => {
     const session = c.get('session')

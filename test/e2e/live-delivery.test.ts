@@ -156,6 +156,25 @@ describe('live delivery over the event stream', () => {
   })
 })
 
+describe('idle streams', () => {
+  it('get a comment line on every heartbeat, and a browser may pass the token as ?access_token', async () => {
+    const srv = await TestServer.start({}, { heartbeatMs: 30 })
+    try {
+      const [bob] = await srv.users('bob')
+      await bob.login()
+      const res = await fetch(`${srv.url}/api/v1/events?access_token=${bob.token}`)
+      assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/)
+      const reader = res.body!.getReader()
+      let text = ''
+      while ((text.match(/: keep-alive/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value)
+      assert.match(text, /^: connected\n\n/)
+      await reader.cancel()
+    } finally {
+      await srv.destroy()
+    }
+  })
+})
+
 describe('shutdown', () => {
   it('ends 100 open streams and closes within 2 s, losing nothing', async () => {
     const srv = await TestServer.start()

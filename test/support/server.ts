@@ -21,12 +21,12 @@ export class TestServer {
 
   static async start(
     overrides: Partial<Config> = {},
-    opts: { dataDir?: string; clock?: FakeClock; storeOptions?: LowdbStoreOptions; log?: Log } = {},
+    opts: { dataDir?: string; clock?: FakeClock; storeOptions?: LowdbStoreOptions; log?: Log; heartbeatMs?: number } = {},
   ): Promise<TestServer> {
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pigeonhole-test-'))
     const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, dataDir, ...overrides }
     const clock = opts.clock ?? new FakeClock()
-    const server = await startServer({ config, clock, sweepIntervalMs: 3_600_000, storeOptions: opts.storeOptions, log: opts.log })
+    const server = await startServer({ config, clock, sweepIntervalMs: 3_600_000, storeOptions: opts.storeOptions, log: opts.log, heartbeatMs: opts.heartbeatMs })
     return new TestServer(server, clock, dataDir, config)
   }
 
