@@ -1,19 +1,22 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const BUNDLE = join(process.cwd(), 'dist', 'pigeonhole.mjs')
 
-/** builds dist/pigeonhole.mjs once per test run (skipped when it is newer than every source file) */
+/** builds dist/pigeonhole.mjs unless it is newer than every source file */
 export function ensureBundle(): string {
-  const fresh = existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs > newestSource()
-  if (!fresh) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' })
+  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0
+  if (newestSource() >= built) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' })
   return BUNDLE
 }
 
 function newestSource(): number {
-  const out = execFileSync('find', ['src', 'views', 'scripts/build.mjs', '-type', 'f', '-newer', BUNDLE]).toString().trim()
-  return out ? Infinity : 0
+  let newest = statSync('scripts/build.mjs').mtimeMs
+  for (const dir of ['src', 'views'].filter((d) => existsSync(d))) {
+    for (const name of readdirSync(dir, { recursive: true }) as string[]) newest = Math.max(newest, statSync(join(dir, name)).mtimeMs)
+  }
+  return newest
 }
 
 export interface ServerProcess {
