@@ -1,4 +1,5 @@
 import { ImpsError } from './codes.js'
+import { storageFailure } from './storage-failure.js'
 import type { Core } from './context.js'
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords.js'
 import type { UserRecord } from './types.js'
@@ -72,10 +73,4 @@ export async function storeUser(core: Core, user: UserRecord): Promise<void> {
   } catch (err) {
     throw storageFailure(core, err)
   }
-}
-
-export function storageFailure(core: Core, err: unknown): ImpsError {
-  if (err instanceof ImpsError) return err
-  core.log('store', 'write_failed', { error: String(err) })
-  return new ImpsError(503, 'Service unavailable: the server could not write to its store (disk full or failing); nothing was changed, try again later')
 }

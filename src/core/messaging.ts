@@ -1,4 +1,4 @@
-import { storageFailure } from './accounts.js'
+import { storageFailure } from './storage-failure.js'
 import { isBlocked } from './blocklist.js'
 import { accepts } from './capabilities.js'
 import { CODES, type Code, type Detail, ImpsError, type Result } from './codes.js'

@@ -1,7 +1,7 @@
 import type { Core } from './context.js'
 import { CODES, type Code } from './codes.js'
 import type { StoredMessage, StoredReport } from './types.js'
-import { storageFailure } from './accounts.js'
+import { storageFailure } from './storage-failure.js'
 
 export type FinalCode = 200 | 410 | 532 | 538 | 542
 
