@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { result } from './core/codes.js'
 import type { Core } from './core/context.js'
+import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
 import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
@@ -10,7 +11,7 @@ import { eventRoutes } from './http/events.js'
 import { errorHandler, requestLog } from './http/middleware.js'
 import { answer } from './http/render.js'
 
-/** the HTTP application: protocol under /api/v1, health, and (later) the dashboard */
+/** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export function createApp(core: Core): Hono {
   const app = new Hono()
   app.use('*', secureHeaders())
@@ -39,5 +40,6 @@ export function createApp(core: Core): Hono {
   api.route('/', eventRoutes(core))
   api.notFound((c) => answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`)))
   app.route('/api/v1', api)
+  app.route('/admin', adminRoutes(core))
   return app
 }
