@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { Page } from '../src/core/admin.js'
+import { count } from './format.js'
 
 /** a usage bar: green, amber from 70 %, red from 90 % (the browser colours <meter> by low/high/optimum) */
 export function Usage(props: { value: number; max: number; label: string; title?: string }) {
@@ -24,11 +25,11 @@ export function Empty(props: { children: Child }) {
 
 export function Pager<T>(props: { page: Page<T>; href: (page: number) => string; noun: string }) {
   const { page, pages, total } = props.page
-  if (pages <= 1) return <p class="pager-note">{total} {props.noun}</p>
+  if (pages <= 1) return <p class="pager-note">{count(total, props.noun)}</p>
   return (
     <nav class="pager" aria-label="pages">
       {page > 1 ? <a href={props.href(page - 1)} rel="prev">← Previous</a> : <span />}
-      <span>page {page} of {pages} · {total} {props.noun}</span>
+      <span>page {page} of {pages} · {count(total, props.noun)}</span>
       {page < pages ? <a href={props.href(page + 1)} rel="next">Next →</a> : <span />}
     </nav>
   )

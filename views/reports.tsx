@@ -35,7 +35,7 @@ export function ReportsPage(props: ReportsProps & { session: AdminSession }) {
 
 export function ReportsTable({ reports, outcome, now }: ReportsProps) {
   return (
-    <div id="reports-table" hx-get={`/admin/reports/table${qs({ outcome, page: reports.page })}`} hx-trigger="every 2s" hx-swap="outerHTML">
+    <div id="reports-table" class="card" hx-get={`/admin/reports/table${qs({ outcome, page: reports.page })}`} hx-trigger="every 2s" hx-swap="outerHTML">
       {reports.total === 0 ? (
         <Empty>{outcome === undefined ? 'No delivery reports are waiting.' : `No reports with outcome ${outcome}.`}</Empty>
       ) : (
@@ -58,7 +58,7 @@ export function ReportsTable({ reports, outcome, now }: ReportsProps) {
               </tbody>
             </table>
           </div>
-          <Pager page={reports} href={(p) => `/admin/reports${qs({ outcome, page: p })}`} noun="reports" />
+          <Pager page={reports} href={(p) => `/admin/reports${qs({ outcome, page: p })}`} noun="report" />
         </>
       )}
     </div>

@@ -26,13 +26,13 @@ main { max-width: 1100px; margin: 0 auto; padding: 1rem; }
 .card-head { display: flex; align-items: center; justify-content: space-between; gap: .5rem; flex-wrap: wrap; margin-bottom: .4rem; }
 .card-head h2 { margin: 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: .75rem; margin-bottom: 1rem; }
-.cards.three { grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); }
+.cards.three { grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); }
 .stat { display: flex; flex-direction: column; gap: .2rem; background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; color: inherit; min-width: 0; }
 a.stat:hover { border-color: var(--accent); text-decoration: none; }
 .stat-label { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
-.stat-value { font-size: 1.6rem; font-weight: 650; }
+.stat-value { font-size: 1.5rem; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .stat-note { color: var(--muted); font-size: .85rem; overflow-wrap: anywhere; }
-.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 1rem; }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 1rem; align-items: start; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
@@ -41,10 +41,18 @@ th a { color: inherit; }
 tbody tr:last-child td { border-bottom: 0; }
 td.wide { min-width: 190px; }
 td.body { max-width: 320px; overflow-wrap: anywhere; }
+td time, td.nowrap { white-space: nowrap; }
 tr.near-full { background: #fff6f5; }
 table.compact td { padding: .3rem .4rem; }
 .usage { display: flex; align-items: center; gap: .5rem; min-width: 0; }
-.usage meter { width: 7rem; height: .8rem; flex: none; }
+.usage meter { width: 7rem; height: .75rem; flex: none; }
+meter { -webkit-appearance: none; appearance: none; background: #e9ecf1; border-radius: 999px; overflow: hidden; }
+meter::-webkit-meter-bar { background: #e9ecf1; border: 0; border-radius: 999px; height: .75rem; }
+meter::-webkit-meter-optimum-value { background: #3aa76d; border-radius: 999px; }
+meter::-webkit-meter-suboptimum-value { background: #e0a030; border-radius: 999px; }
+meter::-webkit-meter-even-less-good-value { background: #d2483a; border-radius: 999px; }
+.stat .usage { flex-direction: column; align-items: stretch; gap: .15rem; margin-top: .2rem; }
+.stat .usage meter { width: 100%; }
 .usage-label { font-size: .85rem; color: var(--muted); white-space: nowrap; }
 .badge { display: inline-block; padding: .05rem .45rem; border-radius: 999px; font-size: .75rem; font-weight: 600; white-space: nowrap; vertical-align: middle; }
 .badge.ok { background: #e3f4ea; color: var(--ok); }
@@ -60,6 +68,8 @@ table.compact td { padding: .3rem .4rem; }
 .flash.ok { background: #e3f4ea; color: #125c32; border: 1px solid #bfe3cd; }
 .flash.error { background: #fbe6e4; color: #8c2219; border: 1px solid #f1c2bd; }
 .toolbar { display: flex; gap: .75rem; align-items: flex-start; flex-wrap: wrap; margin-bottom: 1rem; }
+.toolbar label.row { margin: 0; }
+form.toolbar { align-items: center; }
 .search { display: flex; gap: .4rem; flex: 1; min-width: 220px; }
 .search input { flex: 1; }
 input, select, button { font: inherit; }
@@ -108,5 +118,12 @@ body.bare main { max-width: 380px; padding-top: 12vh; }
   .grid2 { grid-template-columns: 1fr; }
   td.wide { min-width: 160px; }
   .usage meter { width: 4.5rem; }
+  table.queue thead { display: none; }
+  table.queue, table.queue tbody, table.queue tr, table.queue td { display: block; }
+  table.queue tr { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: .1rem .6rem; padding: .6rem 0; border-bottom: 1px solid var(--line); }
+  table.queue td { border: 0; padding: .1rem 0; }
+  table.queue td[data-label]::before { content: attr(data-label); display: block; font-size: .7rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+  table.queue td.body { grid-column: 1 / -1; max-width: none; }
+  table.queue td.actions { grid-column: 1 / -1; text-align: right; }
 }
 `

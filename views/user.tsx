@@ -33,10 +33,14 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
       </h1>
       <UserLive {...props} />
       <div class="grid2">
-        <ListCard user={user} which="block" csrf={props.csrf} />
-        <ListCard user={user} which="grant" csrf={props.csrf} />
-        <QuotaCard user={user} defaults={props.defaults} csrf={props.csrf} />
-        <AccountCard user={user} csrf={props.csrf} />
+        <div>
+          <ListCard user={user} which="block" csrf={props.csrf} />
+          <ListCard user={user} which="grant" csrf={props.csrf} />
+        </div>
+        <div>
+          <QuotaCard user={user} defaults={props.defaults} csrf={props.csrf} />
+          <AccountCard user={user} csrf={props.csrf} />
+        </div>
       </div>
     </Layout>
   )
@@ -89,16 +93,16 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
                 <tbody>
                   {queue.items.map((m) => (
                     <tr class="msg" data-id={m.id}>
-                      <td><a href={base(m.sender)}>{m.sender}</a></td>
-                      <td><time title={iso(m.sentAt)}>{ago(m.sentAt, now)}</time></td>
-                      <td>{bytes(m.size)}</td>
-                      <td>
+                      <td data-label="From"><a href={base(m.sender)}>{m.sender}</a></td>
+                      <td data-label="Sent"><time title={iso(m.sentAt)}>{ago(m.sentAt, now)}</time></td>
+                      <td data-label="Size" class="nowrap">{bytes(m.size)}</td>
+                      <td data-label="Kind">
                         {m.offline ? <Badge kind="info" title="stored because the recipient was offline">offline</Badge> : <Badge kind="muted" title="sent while the recipient was online, not yet confirmed">online</Badge>}
                         {m.deliveryReport ? <> <Badge kind="muted" title="the sender asked for a delivery report">report</Badge></> : null}
                       </td>
-                      <td><time title={iso(m.validUntil)} class={m.expired ? 'bad' : undefined}>{until(m.validUntil, now)}</time></td>
-                      <td class="body" title={m.contentType}>{preview(m.body)}</td>
-                      <td>
+                      <td data-label="Expires"><time title={iso(m.validUntil)} class={m.expired ? 'bad' : undefined}>{until(m.validUntil, now)}</time></td>
+                      <td class="body" data-label="Message" title={m.contentType}>{preview(m.body)}</td>
+                      <td class="actions">
                         <form method="post" action={`${url}/messages/${encodeURIComponent(m.id)}/purge`} class="inline">
                           <Csrf token={csrf} />
                           <button type="submit" class="small danger" aria-label={`Purge message ${m.id}`}>Purge</button>
@@ -109,7 +113,7 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
                 </tbody>
               </table>
             </div>
-            <Pager page={queue} href={(p) => `${url}?page=${p}`} noun="messages" />
+            <Pager page={queue} href={(p) => `${url}?page=${p}`} noun="message" />
           </>
         )}
       </section>
@@ -166,11 +170,10 @@ function ListCard(props: { user: UserRecord; which: 'block' | 'grant'; csrf: str
 
 function QuotaCard(props: { user: UserRecord; defaults: Limits; csrf: string }) {
   const q = props.user.quotas
-  const field = (key: keyof Limits, label: string, unit: string) => (
+  const field = (key: keyof Limits, label: string) => (
     <label>
       {label}
       <input type="number" name={key} min="0" step="1" inputmode="numeric" value={q[key] === undefined ? '' : String(q[key])} placeholder={`default ${props.defaults[key]}`} />
-      <span class="hint">{unit}</span>
     </label>
   )
   return (
@@ -179,9 +182,9 @@ function QuotaCard(props: { user: UserRecord; defaults: Limits; csrf: string }) 
       <p class="hint">Empty means the server default. A full offline store refuses with 410, a full sender queue with 507.</p>
       <form method="post" action={`${base(props.user.id)}/quotas`} class="stack">
         <Csrf token={props.csrf} />
-        {field('inboxMaxMessages', 'Offline store, messages', 'messages')}
-        {field('inboxMaxBytes', 'Offline store, bytes', 'bytes')}
-        {field('outboxMaxMessages', 'Queued as sender', 'messages')}
+        {field('inboxMaxMessages', 'Offline store: messages')}
+        {field('inboxMaxBytes', 'Offline store: bytes')}
+        {field('outboxMaxMessages', 'Queued as sender: messages')}
         <button type="submit">Save quotas</button>
       </form>
     </section>
@@ -200,7 +203,7 @@ function AccountCard(props: { user: UserRecord; csrf: string }) {
       </form>
       <form method="post" action={`${url}/password`} class="row">
         <Csrf token={props.csrf} />
-        <input type="password" name="password" minlength={8} autocomplete="new-password" placeholder="new password (empty: generate)" aria-label="New password" class="grow" />
+        <input type="password" name="password" minlength={8} autocomplete="new-password" placeholder="empty: generate one" aria-label="New password" class="grow" />
         <button type="submit">Reset password</button>
       </form>
     </section>

@@ -61,7 +61,7 @@ export function UsersTable({ rows, query, all }: UsersProps) {
   const here = { q: query.q, sort: query.sort, dir: query.desc ? 'desc' : 'asc' }
   const href = (page: number) => `/admin/users${qs({ ...here, page })}`
   return (
-    <div id="users-table" hx-get={`/admin/users/table${qs({ ...here, page: query.page })}`} hx-trigger="every 2s" hx-swap="outerHTML">
+    <div id="users-table" class="card" hx-get={`/admin/users/table${qs({ ...here, page: query.page })}`} hx-trigger="every 2s" hx-swap="outerHTML">
       {rows.total === 0 ? (
         all === 0
           ? <Empty>No users yet. Create one with “New user” above, or on the server: <code>pigeonhole user add NAME</code>.</Empty>
@@ -109,7 +109,7 @@ export function UsersTable({ rows, query, all }: UsersProps) {
               </tbody>
             </table>
           </div>
-          <Pager page={rows} href={href} noun="users" />
+          <Pager page={rows} href={href} noun="user" />
         </>
       )}
     </div>
