@@ -30,7 +30,7 @@ main { max-width: 1100px; margin: 0 auto; padding: 1rem; }
 .stat { display: flex; flex-direction: column; gap: .2rem; background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; color: inherit; min-width: 0; }
 a.stat:hover { border-color: var(--accent); text-decoration: none; }
 .stat-label { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
-.stat-value { font-size: 1.5rem; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.stat-value { font-size: 1.35rem; font-weight: 650; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .stat-note { color: var(--muted); font-size: .85rem; overflow-wrap: anywhere; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 1rem; align-items: start; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }

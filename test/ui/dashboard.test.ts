@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { setQuotas } from '../../src/core/admin.js'
 import type { Client } from '../support/client.js'
 import { TestServer } from '../support/server.js'
 import { launch, logIn, Shots, waitForCount, watch } from './browser.js'
@@ -229,12 +230,16 @@ describe('the dashboard in headless Chromium', () => {
     await erin.login()
     for (const to of ['dave', 'dave', 'zoe']) await erin.send(to, `hello ${to}, this is erin`)
     srv.clock.advance(3600 + 17 * 60)
+    // dave's store is small and full (a red bar); erin is back online
+    await setQuotas(srv.server.core, 'dave', { inboxMaxMessages: 2 })
+    await erin.login()
     await page.goto(srv.url + '/admin')
+    assert.match(await page.locator('.stat', { hasText: 'Online now' }).textContent() ?? '', /Online now\s*1/)
     const o = srv.server.core.store.stats()
     assert.match(await page.locator('.stat', { hasText: 'Messages waiting' }).textContent() ?? '', new RegExp(`Messages waiting\\s*${o.messages}`))
     assert.match(await page.locator('.stat', { hasText: 'Uptime' }).textContent() ?? '', /1 h 2\d min/)
     assert.match(await page.locator('.activity').textContent() ?? '', /erin.*sent a message to 1 recipient, 1 accepted/s)
-    assert.equal(await page.locator('.card', { hasText: 'Fullest offline stores' }).locator('tr').first().locator('a').textContent(), 'bob')
+    assert.equal(await page.locator('.card', { hasText: 'Fullest offline stores' }).locator('tr').first().locator('a').textContent(), 'dave')
     await shots.take(page, '02-overview', { docs: 'overview.png' })
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
     const p = await phone.newPage()
