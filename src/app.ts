@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { result } from './core/codes.js'
 import type { Core } from './core/context.js'
+import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
 import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
@@ -10,7 +11,7 @@ import { eventRoutes } from './http/events.js'
 import { errorHandler, requestLog } from './http/middleware.js'
 import { answer } from './http/render.js'
 
-/** the HTTP application: protocol under /api/v1, health, and (later) the dashboard */
+/** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
   /** how often an idle event stream gets a comment line */
   heartbeatMs?: number
@@ -18,12 +19,12 @@ export interface AppOptions {
 
 export function createApp(core: Core, opts: AppOptions = {}): Hono {
   const app = new Hono()
-  app.use('*', secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"],
-    },
-  }))
+  app.use('*', secureHeaders())
+  // JSON needs no sources at all; the dashboard sets its own (stricter-than-default) policy first
+  app.use('*', async (c, next) => {
+    await next()
+    if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'")
+  })
   app.use('*', requestLog(core.log))
   app.onError(errorHandler(core.log))
 
@@ -52,6 +53,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   api.route('/', settingsRoutes(core))
   api.route('/', eventRoutes(core, opts.heartbeatMs))
   app.route('/api/v1', api)
+  app.route('/admin', adminRoutes(core))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

@@ -126,6 +126,8 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
   return SETTINGS.map((s) => ({
     env: s.env,
     flag: flagName(s.env),
-    value: s.key === 'adminPassword' ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)') : String(config[s.key]),
+    value: s.key === 'adminPassword'
+      ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
+      : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

@@ -1,37 +1,20 @@
-import { ConfigError, loadConfig } from './config.js'
-import { stdoutLog } from './log.js'
-import { startServer } from './server.js'
+import { runCli, UsageError } from './cli/index.js'
+import { ConfigError } from './config.js'
+import { ImpsError } from './core/codes.js'
 import { DataDirLockedError } from './store/lock.js'
 
-/** `pigeonhole [serve] [--flags]`: reads the configuration, starts the server, stops cleanly on SIGINT/SIGTERM */
+/** `pigeonhole [serve|user …|admin passwd|stats] [--flags]`: see src/cli/help.ts */
 async function main(): Promise<void> {
-  const { config, rest } = loadConfig(process.env, process.argv.slice(2))
-  const command = rest[0] ?? 'serve'
-  if (command !== 'serve') throw new ConfigError(`unknown command "${command}"`)
-  const log = stdoutLog()
-  const server = await startServer({ config, log })
-  process.stdout.write(`listening on ${server.url}\n`)
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    log('server', 'stopping', { signal })
-    const force = setTimeout(() => process.exit(1), 5000)
-    force.unref()
-    server.close().then(
-      () => process.exit(0),
-      (err) => {
-        log('server', 'stop_failed', { error: String(err) })
-        process.exit(1)
-      },
-    )
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  const code = await runCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), env: process.env })
+  if (code !== undefined) process.exitCode = code
 }
 
 main().catch((err) => {
-  const known = err instanceof ConfigError || err instanceof DataDirLockedError
+  if (err instanceof UsageError) {
+    process.stderr.write(`pigeonhole: ${err.message}\nRun "pigeonhole --help" for the commands.\n`)
+    process.exit(2)
+  }
+  const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof ImpsError
   process.stderr.write(`pigeonhole: ${known ? err.message : (err as Error).stack ?? String(err)}\n`)
-  process.exit(known ? 2 : 1)
+  process.exit(err instanceof ImpsError ? 1 : known ? 2 : 1)
 })

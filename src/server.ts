@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
+import { ensureAdminPassword } from './core/admin-password.js'
 import type { Clock, Ids } from './core/clock.js'
 import { result } from './core/codes.js'
 import type { Core } from './core/context.js'
@@ -15,6 +16,8 @@ export interface RunningServer {
   url: string
   port: number
   core: Core
+  /** the dashboard password generated at this (first) start, to be printed once; undefined otherwise */
+  generatedAdminPassword: string | undefined
   /** runs the expiry and session sweep now (tests move the clock, then call this) */
   sweep(): ReturnType<typeof sweep>
   close(): Promise<void>
@@ -38,6 +41,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f), ...opts.storeOptions }))
   const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
+  let admin: { generated?: string }
+  try {
+    admin = await ensureAdminPassword(core)
+  } catch (err) {
+    await store.close()
+    throw err
+  }
   const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
@@ -54,6 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     port,
     core,
+    generatedAdminPassword: admin.generated,
     sweep: runSweep,
     close() {
       closing ??= (async () => {

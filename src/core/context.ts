@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { Log } from '../log.js'
 import type { Store } from '../store/store.js'
+import type { ActivityRing } from './activity.js'
 import type { Clock, Ids } from './clock.js'
 import type { Hub } from './hub.js'
 import type { SessionTable } from './sessions.js'
@@ -19,4 +20,8 @@ export interface Core {
   /** failed-login limits per account and per client address (protocol and dashboard alike) */
   throttles: { account: LoginThrottle; address: LoginThrottle }
   log: Log
+  /** recent sends, deliveries and logins, for the dashboard (fed from the log) */
+  activity: ActivityRing
+  /** when this core was built (the dashboard's uptime) */
+  startedAt: number
 }

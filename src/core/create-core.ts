@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import { type Log, silentLog } from '../log.js'
 import type { Store } from '../store/store.js'
+import { ActivityRing } from './activity.js'
 import { type Clock, type Ids, nanoIds, systemClock } from './clock.js'
 import type { Core } from './context.js'
 import { Hub } from './hub.js'
@@ -12,9 +13,11 @@ export function createCore(deps: { config: Config; store: Store; clock?: Clock; 
   const clock = deps.clock ?? systemClock
   const ids = deps.ids ?? nanoIds
   const sessions = new SessionTable(clock, ids)
+  const activity = new ActivityRing(clock)
   return {
     config: deps.config, store: deps.store, clock, ids, sessions,
-    hub: new Hub(sessions), settled: new SettledMemo(), log: deps.log ?? silentLog,
+    hub: new Hub(sessions), settled: new SettledMemo(), log: activity.tap(deps.log ?? silentLog),
+    activity, startedAt: clock.now(),
     throttles: {
       account: new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 }),
       address: new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 }),

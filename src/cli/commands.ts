@@ -1,0 +1,113 @@
+import type { Config } from '../config.js'
+import { addUser, listUserRows, resetPassword, setUserDisabled } from '../core/admin.js'
+import { setAdminPassword } from '../core/admin-password.js'
+import { checkPassword } from '../core/accounts.js'
+import type { Core } from '../core/context.js'
+import { createCore } from '../core/create-core.js'
+import { generatePassword } from '../core/passwords.js'
+import { LowdbStore } from '../store/lowdb-store.js'
+import { type Args, expect, flagString } from './args.js'
+
+export interface Io {
+  out(text: string): void
+  env: Record<string, string | undefined>
+}
+
+/** opens the data directory (taking its lock: refused while a server runs), runs `fn`, closes it */
+async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>): Promise<T> {
+  const store = await LowdbStore.open(config.dataDir)
+  try {
+    return await fn(createCore({ config, store }))
+  } finally {
+    await store.close()
+  }
+}
+
+/** --password, else PIGEONHOLE_USER_PASSWORD, else undefined (generate) */
+function givenPassword(args: Args, io: Io): string | undefined {
+  return flagString(args, 'password') ?? (io.env.PIGEONHOLE_USER_PASSWORD || undefined)
+}
+
+export async function userAdd(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 1, flags: ['password'] })
+  const given = givenPassword(args, io)
+  const { id, password } = await withCore(config, (core) => addUser(core, args.words[0], given))
+  io.out(given ? `created user ${id}\n` : `created user ${id}\npassword: ${password}\n`)
+}
+
+export async function userPasswd(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 1, flags: ['password'] })
+  const given = givenPassword(args, io)
+  const id = args.words[0].toLowerCase()
+  const password = await withCore(config, (core) => resetPassword(core, id, given))
+  io.out(given ? `password of ${id} changed\n` : `password of ${id} changed\npassword: ${password}\n`)
+}
+
+export async function userDisable(config: Config, args: Args, io: Io, disabled: boolean): Promise<void> {
+  expect(args, { words: 1, flags: [] })
+  const id = args.words[0].toLowerCase()
+  await withCore(config, (core) => setUserDisabled(core, id, disabled))
+  io.out(`${disabled ? 'disabled' : 'enabled'} user ${id}\n`)
+}
+
+export async function userList(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 0, flags: ['json'] })
+  const rows = await withCore(config, async (core) => listUserRows(core))
+  if (args.flags.has('json')) {
+    io.out(JSON.stringify(rows.map(({ online: _o, sessions: _s, ...r }) => r), null, 2) + '\n')
+    return
+  }
+  if (!rows.length) {
+    io.out('no users yet; add one with: pigeonhole user add NAME\n')
+    return
+  }
+  io.out(table([
+    ['USER', 'STATUS', 'WAITING', 'BYTES', 'QUEUED', 'REPORTS', 'QUOTA OVERRIDES'],
+    ...rows.map((r) => [
+      r.id, r.disabled ? 'disabled' : 'enabled',
+      `${r.inbox.messages}/${r.limits.inboxMaxMessages}`, `${r.inbox.bytes}/${r.limits.inboxMaxBytes}`,
+      `${r.outbox}/${r.limits.outboxMaxMessages}`, String(r.reports),
+      Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`).join(' ') || '-',
+    ]),
+  ]))
+}
+
+export async function stats(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 0, flags: ['json'] })
+  const { s, disabled, boxes } = await withCore(config, async (core) => ({
+    s: core.store.stats(),
+    disabled: core.store.listUsers().filter((u) => u.disabled).length,
+    boxes: core.store.mailboxes().sort((a, b) => b.messages - a.messages || (a.user < b.user ? -1 : 1)).slice(0, 5),
+  }))
+  if (args.flags.has('json')) {
+    io.out(JSON.stringify({ ...s, disabled, fullest: boxes.map(({ user, messages, bytes }) => ({ user, messages, bytes })) }, null, 2) + '\n')
+    return
+  }
+  io.out(table([
+    ['data directory', config.dataDir],
+    ['users', `${s.users} (${disabled} disabled)`],
+    ['messages waiting', String(s.messages)],
+    ['bytes waiting', String(s.bytes)],
+    ['reports waiting', String(s.reports)],
+    ['store on disk', `${s.diskBytes} bytes`],
+  ]))
+  if (boxes.length) {
+    io.out('\nfullest offline stores:\n')
+    io.out(table(boxes.map((b) => [`  ${b.user}`, `${b.messages} messages`, `${b.bytes} bytes`])))
+  }
+}
+
+export async function adminPasswd(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 0, flags: ['password'] })
+  const given = flagString(args, 'password')
+  const password = given ?? generatePassword()
+  checkPassword(password)
+  await withCore(config, (core) => setAdminPassword(core, password))
+  io.out(given ? 'dashboard password changed\n' : `dashboard password changed\npassword: ${password}\n`)
+}
+
+/** aligned columns, two spaces apart */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n'
+}

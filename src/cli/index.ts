@@ -1,0 +1,59 @@
+import { loadConfig } from '../config.js'
+import { type Args, parseArgs, UsageError } from './args.js'
+import { adminPasswd, type Io, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
+import { COMMANDS, commandHelp, mainHelp, userHelp } from './help.js'
+import { serve } from './serve.js'
+
+export { UsageError }
+
+/**
+ * `pigeonhole [COMMAND] …`: configuration flags are taken out first (loadConfig), the rest names the
+ * command. Returns the exit code, or undefined for `serve`, which keeps running.
+ */
+export async function runCli(argv: string[], io: Io): Promise<number | undefined> {
+  const { config, rest } = loadConfig(io.env, argv)
+  const args = parseArgs(rest)
+  const [first, second] = args.words
+  const help = args.flags.has('help')
+  const sub = (n: number): Args => ({ words: args.words.slice(n), flags: args.flags })
+
+  if (!first && help) return print(io, mainHelp())
+  if (!first || first === 'serve') {
+    if (help) return print(io, commandHelp('serve'))
+    if (args.words.length > 1 || [...args.flags.keys()].some((f) => f !== 'help')) {
+      throw new UsageError(`serve takes no arguments besides config flags (got ${rest.join(' ')})`)
+    }
+    await serve(config, io)
+    return undefined
+  }
+  if (first === 'help') return print(io, mainHelp())
+  if (first === 'user' || first === 'admin') {
+    if (!second) return help ? print(io, first === 'user' ? userHelp() : commandHelp('admin passwd')) : usage(`${first} needs a command`)
+    const name = `${first} ${second}`
+    if (!COMMANDS[name]) throw new UsageError(`unknown command "${name}"`)
+    if (help) return print(io, commandHelp(name))
+    const a = sub(2)
+    if (name === 'user add') await userAdd(config, a, io)
+    else if (name === 'user list') await userList(config, a, io)
+    else if (name === 'user disable') await userDisable(config, a, io, true)
+    else if (name === 'user enable') await userDisable(config, a, io, false)
+    else if (name === 'user passwd') await userPasswd(config, a, io)
+    else if (name === 'admin passwd') await adminPasswd(config, a, io)
+    return 0
+  }
+  if (first === 'stats') {
+    if (help) return print(io, commandHelp('stats'))
+    await stats(config, sub(1), io)
+    return 0
+  }
+  throw new UsageError(`unknown command "${first}"`)
+}
+
+function print(io: Io, text: string): number {
+  io.out(text)
+  return 0
+}
+
+function usage(text: string): never {
+  throw new UsageError(text)
+}
