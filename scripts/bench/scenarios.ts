@@ -58,7 +58,9 @@ export async function idle(opts: Options): Promise<Figures> {
  * The burst itself: `senders` clients, each on its own keep-alive connection with one request in flight,
  * send `messages` messages round-robin to offline recipients. Timed from the first request to the last answer.
  */
-async function burst(senders: BenchClient[], recipients: string[], messages: number, tag: string): Promise<Figures & { failures: number }> {
+async function burst(server: BenchServer, senders: BenchClient[], recipients: string[], messages: number, tag: string): Promise<Figures & { failures: number }> {
+  const cpu0 = server.cpuSeconds()
+  const own0 = process.cpuUsage()
   const latencies = new Float64Array(messages)
   let next = 0
   let failures = 0
@@ -79,9 +81,12 @@ async function burst(senders: BenchClient[], recipients: string[], messages: num
     }),
   )
   const elapsed = performance.now() - started
+  const serverCpu = (server.cpuSeconds() - cpu0) / (elapsed / 1000)
+  const own = process.cpuUsage(own0)
+  const clientCpu = (own.user + own.system) / 1000 / elapsed
   if (failures) console.error(`  ${failures} sends failed, first: ${firstFailure}`)
   const sorted = Array.from(latencies).sort((a, b) => a - b)
-  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), failures }
+  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), serverCpu, clientCpu, failures }
 }
 
 /** every message of the burst is in the stopped server's data dir exactly once, with the right recipient */
@@ -113,7 +118,7 @@ export async function b1(opts: Options, run: number): Promise<Figures> {
       const senders = await register(s, Array.from({ length: nSenders }, (_, i) => userName('sndr', i)))
       await register(s, recipients)
       await pool(senders, 8, async (c) => void (await c.login()))
-      figures = await burst(senders, recipients, messages, tag)
+      figures = await burst(s, senders, recipients, messages, tag)
       figures.rssAfterMb = s.rss().rssMb
       for (const c of senders) c.close()
     })
@@ -195,7 +200,7 @@ export async function b3(opts: Options, run: number): Promise<Figures> {
       const rssSettled = s.rss().rssMb
       const senders = senderNames.map((u) => new BenchClient(s, u, SEEDED_PASSWORD))
       await pool(senders, 8, async (c) => void (await c.login()))
-      const b = await burst(senders, recipients, messages, tag)
+      const b = await burst(s, senders, recipients, messages, tag)
       const after = s.rss()
       for (const c of senders) c.close()
       figures = {

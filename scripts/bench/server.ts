@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-export const BUNDLE = resolve('dist/pigeonhole.mjs')
+/** PIGEONHOLE_BENCH_BUNDLE runs another build (e.g. an unminified one, for readable profiles) */
+export const BUNDLE = resolve(process.env.PIGEONHOLE_BENCH_BUNDLE ?? 'dist/pigeonhole.mjs')
 
 /** The built bundle as a child process on a port of its own, with the bench's quotas. */
 export class BenchServer {
@@ -71,6 +72,12 @@ export class BenchServer {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8')
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
     return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 }
+  }
+
+  /** CPU seconds the server process has used (user + system) */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
   }
 
   /** SIGTERM: the server checkpoints its store and exits */
