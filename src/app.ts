@@ -12,7 +12,12 @@ import { answer } from './http/render.js'
 /** the HTTP application: protocol under /api/v1, health, and (later) the dashboard */
 export function createApp(core: Core): Hono {
   const app = new Hono()
-  app.use('*', secureHeaders())
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+    },
+  }))
   app.use('*', requestLog(core.log))
   app.onError(errorHandler(core.log))
 
@@ -28,12 +33,21 @@ export function createApp(core: Core): Hono {
   const api = new Hono()
   // room for a body of the largest size even if every character were JSON-escaped, plus the other fields
   const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
-  api.use('*', requestSizeLimit(maxRequestBytes, (c) => answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))))
+  api.use('*', requestSizeLimit(maxRequestBytes, (c) => {
+    // the rest of the body is never read, so this connection cannot carry another request
+    c.header('Connection', 'close')
+    return answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))
+  }))
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))
   api.route('/', settingsRoutes(core))
   api.route('/', eventRoutes(core))
-  api.notFound((c) => answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`)))
   app.route('/api/v1', api)
+  // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`))
+      : c.text('Not found', 404),
+  )
   return app
 }

@@ -8,7 +8,7 @@ import type { Core } from './core/context.js'
 import { createCore } from './core/create-core.js'
 import { sweep } from './core/expiry.js'
 import { type Log, silentLog } from './log.js'
-import { LowdbStore } from './store/lowdb-store.js'
+import { LowdbStore, type LowdbStoreOptions } from './store/lowdb-store.js'
 import type { Store } from './store/store.js'
 
 export interface RunningServer {
@@ -27,19 +27,22 @@ export interface ServerOptions {
   log?: Log
   /** defaults to the lowdb store in config.dataDir */
   store?: Store
+  /** options for the default lowdb store (tests put a failing file system under it) */
+  storeOptions?: LowdbStoreOptions
   sweepIntervalMs?: number
 }
 
 /** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
-  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f) }))
+  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f), ...opts.storeOptions }))
   const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
   const app = createApp(core)
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
     s.once('error', reject)
   })
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket))
   const port = (server.address() as AddressInfo).port
   const host = opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host
   const runSweep = () => sweep(core)
@@ -56,11 +59,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         clearInterval(timer)
         core.hub.closeAll(result(503, 'Service unavailable: the server is shutting down; reconnect in a moment'))
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-        ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+        // streams get a moment to flush their goodbye; then whatever is still open is cut
+        const cut = setTimeout(() => (server as unknown as { closeAllConnections(): void }).closeAllConnections(), 300)
         await closed
+        clearTimeout(cut)
         await store.close()
       })()
       return closing
     },
   }
+}
+
+/** what Node's own parser refuses (oversized headers, garbage) still gets a protocol answer rather than a bare status line */
+function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+  const body = JSON.stringify({
+    result: { code: 400, text: tooLarge ? 'Bad request: the request headers are too large (at most 16 KB)' : 'Bad request: the request is not valid HTTP' },
+  })
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }

@@ -5,6 +5,7 @@ import type { Clock, Ids } from './clock.js'
 import type { Hub } from './hub.js'
 import type { SessionTable } from './sessions.js'
 import type { SettledMemo } from './settled.js'
+import type { LoginThrottle } from './throttle.js'
 
 /** Everything the core's functions work over; built once in app.ts. */
 export interface Core {
@@ -15,5 +16,7 @@ export interface Core {
   sessions: SessionTable
   hub: Hub
   settled: SettledMemo
+  /** failed-login limits per account and per client address (protocol and dashboard alike) */
+  throttles: { account: LoginThrottle; address: LoginThrottle }
   log: Log
 }

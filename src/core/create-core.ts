@@ -6,6 +6,7 @@ import type { Core } from './context.js'
 import { Hub } from './hub.js'
 import { SessionTable } from './sessions.js'
 import { SettledMemo } from './settled.js'
+import { LoginThrottle } from './throttle.js'
 
 export function createCore(deps: { config: Config; store: Store; clock?: Clock; ids?: Ids; log?: Log }): Core {
   const clock = deps.clock ?? systemClock
@@ -14,5 +15,9 @@ export function createCore(deps: { config: Config; store: Store; clock?: Clock; 
   return {
     config: deps.config, store: deps.store, clock, ids, sessions,
     hub: new Hub(sessions), settled: new SettledMemo(), log: deps.log ?? silentLog,
+    throttles: {
+      account: new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 }),
+      address: new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 }),
+    },
   }
 }

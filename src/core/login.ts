@@ -1,6 +1,7 @@
 import { authenticate } from './accounts.js'
 import { type CapabilityRequest, defaultCapabilities, negotiate } from './capabilities.js'
-import { result } from './codes.js'
+import { ImpsError, result } from './codes.js'
+import type { UserRecord } from './types.js'
 import type { Core } from './context.js'
 import { clampTtl, type Session } from './sessions.js'
 
@@ -20,8 +21,8 @@ export interface LoginOutcome {
 }
 
 /** Login-Request: a new session; the same client id logging in again forces its older session out (601). */
-export async function login(core: Core, req: LoginRequest): Promise<LoginOutcome> {
-  const user = await authenticate(core, req.userId, req.password)
+export async function login(core: Core, req: LoginRequest, address = 'unknown'): Promise<LoginOutcome> {
+  const user = await checkedAuthenticate(core, req.userId, req.password, address)
   const { ttl, accepted } = clampTtl(core.config, req.timeToLive)
   const caps = negotiate(core.config, defaultCapabilities(core.config), req.capabilities ?? {})
   if (req.clientId) {
@@ -35,6 +36,25 @@ export async function login(core: Core, req: LoginRequest): Promise<LoginOutcome
     session,
     ttlAccepted: accepted,
     pending: { messages: core.store.inboxUsage(user.id).messages, reports: core.store.reportCount(user.id) },
+  }
+}
+
+/** authenticate, behind the failed-login throttles (429 with Retry-After once a limit is reached) */
+export async function checkedAuthenticate(core: Core, userId: string, password: string, address: string): Promise<UserRecord> {
+  const { account, address: byAddress } = core.throttles
+  account.check(userId)
+  byAddress.check(address)
+  try {
+    const user = await authenticate(core, userId, password)
+    account.succeeded(userId)
+    return user
+  } catch (err) {
+    if (err instanceof ImpsError && err.code === 409) {
+      account.failed(userId)
+      byAddress.failed(address)
+      core.log('sessions', 'login_failed', { user: userId, address })
+    }
+    throw err
   }
 }
 

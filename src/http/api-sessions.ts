@@ -5,7 +5,7 @@ import { ImpsError, result } from '../core/codes.js'
 import type { Core } from '../core/context.js'
 import { endSession, keepAlive, login, setCapabilities } from '../core/login.js'
 import { capabilityRequest, renderCapabilities } from './capability-input.js'
-import { type ApiEnv, sessionAuth } from './middleware.js'
+import { type ApiEnv, clientAddress, sessionAuth } from './middleware.js'
 import { answer, iso } from './render.js'
 import { optInt, optObject, optOneOf, optStr, readJson, str } from './validate.js'
 
@@ -36,7 +36,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
       timeToLive: optInt(o, 'timeToLive', 0, TTL_FIELD_MAX),
       capabilities: capabilityRequest(optObject(o, 'capabilities') ?? {}),
     }
-    const { session, ttlAccepted, pending } = await login(core, req)
+    const { session, ttlAccepted, pending } = await login(core, req, clientAddress(c))
     return answer(c, ttlAccepted ? 200 : result(605, ttlNotAccepted(core)), {
       token: session.token,
       sessionId: session.id,

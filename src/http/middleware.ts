@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ImpsError, result } from '../core/codes.js'
@@ -58,5 +59,14 @@ export function errorHandler(log: Log) {
     }
     log('http', 'error', { path: c.req.path, error: err.stack ?? String(err) })
     return answer(c, result(500, 'Internal server error: something went wrong on the server; it has been logged'))
+  }
+}
+
+/** the peer's address (a reverse proxy in front would need its forwarded header trusted explicitly) */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
   }
 }

@@ -123,9 +123,14 @@ export class Journal {
   async #openSegment(seq: number): Promise<void> {
     const fd = await this.#fs.open(this.#path(seq), 'w')
     const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA }) + '\n')
-    await fd.write(header, 0, header.length, 0)
-    await fd.sync()
-    await fsyncDir(this.#fs, this.#dir)
+    try {
+      await fd.write(header, 0, header.length, 0)
+      await fd.sync()
+      await fsyncDir(this.#fs, this.#dir)
+    } catch (err) {
+      await fd.close().catch(() => {})
+      throw err
+    }
     this.#fd = fd
     this.#seq = seq
     this.#size = header.length

@@ -5,6 +5,8 @@ import { type Config, defaultConfig } from '../../src/config.js'
 import { createUser } from '../../src/core/accounts.js'
 import { FakeClock } from '../../src/core/clock.js'
 import { type RunningServer, startServer } from '../../src/server.js'
+import type { LowdbStoreOptions } from '../../src/store/lowdb-store.js'
+import type { Log } from '../../src/log.js'
 import { Client } from './client.js'
 
 /** A real server on port 0 with a temp data dir and a clock the test moves. */
@@ -17,11 +19,14 @@ export class TestServer {
     readonly config: Config,
   ) {}
 
-  static async start(overrides: Partial<Config> = {}, opts: { dataDir?: string; clock?: FakeClock } = {}): Promise<TestServer> {
+  static async start(
+    overrides: Partial<Config> = {},
+    opts: { dataDir?: string; clock?: FakeClock; storeOptions?: LowdbStoreOptions; log?: Log } = {},
+  ): Promise<TestServer> {
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pigeonhole-test-'))
     const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, dataDir, ...overrides }
     const clock = opts.clock ?? new FakeClock()
-    const server = await startServer({ config, clock, sweepIntervalMs: 3_600_000 })
+    const server = await startServer({ config, clock, sweepIntervalMs: 3_600_000, storeOptions: opts.storeOptions, log: opts.log })
     return new TestServer(server, clock, dataDir, config)
   }
 

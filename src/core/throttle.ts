@@ -1,0 +1,58 @@
+import { ImpsError } from './codes.js'
+import type { Clock } from './clock.js'
+
+export interface ThrottleLimits {
+  /** failures allowed per key within the window */
+  maxFailures: number
+  windowSeconds: number
+}
+
+/**
+ * Slows password guessing: once a key (an account, an address) has `maxFailures` failed logins within the
+ * window, further attempts get 429 with Retry-After until the oldest failure leaves the window.
+ * Successful logins are never delayed; they clear the account's record.
+ */
+export class LoginThrottle {
+  readonly #failures = new Map<string, number[]>()
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limits: ThrottleLimits = { maxFailures: 5, windowSeconds: 300 },
+  ) {}
+
+  /** throws 429 if any of the keys is locked out now */
+  check(...keys: string[]): void {
+    const now = this.clock.now()
+    const windowMs = this.limits.windowSeconds * 1000
+    for (const key of keys) {
+      const recent = this.#recent(key, now)
+      if (recent.length >= this.limits.maxFailures) {
+        const retryAfter = Math.max(1, Math.ceil((recent[recent.length - this.limits.maxFailures] + windowMs - now) / 1000))
+        throw new ImpsError(429, `Too many requests: too many failed logins; try again in ${retryAfter} seconds`, { retryAfter })
+      }
+    }
+  }
+
+  failed(...keys: string[]): void {
+    const now = this.clock.now()
+    for (const key of keys) {
+      const recent = this.#recent(key, now)
+      recent.push(now)
+      this.#failures.set(key, recent)
+    }
+    // a bound on memory under a flood of made-up names: forget the oldest keys
+    while (this.#failures.size > 100_000) this.#failures.delete(this.#failures.keys().next().value!)
+  }
+
+  succeeded(key: string): void {
+    this.#failures.delete(key)
+  }
+
+  #recent(key: string, now: number): number[] {
+    const since = now - this.limits.windowSeconds * 1000
+    const list = (this.#failures.get(key) ?? []).filter((t) => t > since)
+    if (list.length) this.#failures.set(key, list)
+    else this.#failures.delete(key)
+    return list
+  }
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { Client } from '../support/client.js'
+import { ensureBundle, exited, startProcess } from '../support/process.js'
+
+describe('the single-file bundle, run as its own process', () => {
+  let bundle: string
+  const dirs: string[] = []
+  const temp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'pigeonhole-proc-'))
+    dirs.push(d)
+    return d
+  }
+  before(() => {
+    bundle = ensureBundle()
+  })
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+  it('starts alone in an empty directory (no node_modules) and serves /healthz', async () => {
+    const dir = temp()
+    copyFileSync(bundle, join(dir, 'pigeonhole.mjs'))
+    const p = await startProcess(['pigeonhole.mjs'], { PIGEONHOLE_PORT: '0' }, dir)
+    const res = await fetch(p.url + '/healthz')
+    assert.equal(res.status, 200)
+    assert.deepEqual(await res.json(), { status: 'ok' })
+    p.child.kill('SIGTERM')
+    assert.equal(await exited(p.child), 0)
+  })
+
+  it('keeps a message it answered 202 for through a kill -9', async () => {
+    const dataDir = temp()
+    const env = { PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dataDir, PIGEONHOLE_REGISTRATION: 'open' }
+    const first = await startProcess([bundle], env)
+    const alice = new Client(first.url, 'alice')
+    const bob = new Client(first.url, 'bob')
+    assert.equal((await alice.post('/users', { userId: 'alice', password: alice.password })).status, 200)
+    assert.equal((await bob.post('/users', { userId: 'bob', password: bob.password })).status, 200)
+    await alice.login()
+    const sent = await alice.send('bob', 'survive this')
+    assert.equal(sent.body.result.details[0].code, 202)
+    first.child.kill('SIGKILL')
+    await exited(first.child)
+
+    const second = await startProcess([bundle], env)
+    const bob2 = new Client(second.url, 'bob')
+    const login = await bob2.loginWith('pull')
+    assert.equal(login.body.pending.messages, 1)
+    const list = await bob2.get('/messages')
+    assert.deepEqual(list.body.messages.map((m: { id: string }) => m.id), [sent.body.messageId])
+    second.child.kill('SIGTERM')
+    await exited(second.child)
+  })
+
+  it('refuses a second server on the same data directory', async () => {
+    const dataDir = temp()
+    const env = { PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dataDir }
+    const first = await startProcess([bundle], env)
+    await assert.rejects(startProcess([bundle], env), /in use by another Pigeonhole/)
+    first.child.kill('SIGTERM')
+    await exited(first.child)
+  })
+
+  it('explains a bad setting and exits', async () => {
+    await assert.rejects(
+      startProcess([bundle], { PIGEONHOLE_PORT: 'eighty', PIGEONHOLE_DATA_DIR: temp() }),
+      /PIGEONHOLE_PORT \(--port\) expected a whole number, got "eighty"/,
+    )
+  })
+})

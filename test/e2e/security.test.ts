@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { afterEach, describe, it } from 'node:test'
+import { stdoutLog } from '../../src/log.js'
+import { TestServer } from '../support/server.js'
+
+let srv: TestServer
+afterEach(() => srv?.destroy())
+
+describe('headers and logs', () => {
+  it('sets security headers and a Content-Security-Policy on every answer', async () => {
+    srv = await TestServer.start()
+    for (const path of ['/healthz', '/api/v1/messages', '/api/v1/nowhere']) {
+      const res = await fetch(srv.url + path)
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path)
+      assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN', path)
+      assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/, path)
+      assert.match(res.headers.get('content-type') ?? '', /application\/json/, path)
+    }
+  })
+
+  it('never writes a token or a password to the log', async () => {
+    const lines: string[] = []
+    srv = await TestServer.start({}, { log: stdoutLog((l) => lines.push(l)) })
+    const [alice] = await srv.users('alice')
+    await alice.login()
+    await srv.client('alice').post('/login', { userId: 'alice', password: 'wrong-password' })
+    const res = await fetch(`${srv.url}/api/v1/events?access_token=${alice.token}`)
+    assert.equal(res.status, 200)
+    await res.body?.cancel()
+    await alice.get('/messages')
+    const log = lines.join('')
+    assert.ok(log.includes('GET /api/v1/events'), 'the stream request is logged…')
+    assert.ok(!log.includes(alice.token!), '…without its token')
+    assert.ok(!log.includes('alice-password') && !log.includes('wrong-password'))
+    assert.match(log, /login_failed user=alice/)
+  })
+})

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { LowdbStore } from '../../src/store/lowdb-store.js'
+import { msg, user } from '../support/records.js'
+
+const dirs: string[] = []
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'pigeonhole-lowdb-'))
+  dirs.push(d)
+  return d
+}
+
+describe('LowdbStore on disk', () => {
+  it('writes the same bytes for one send whether 1 or 1,000 other mailboxes exist', async () => {
+    const costOfOneSend = async (others: number) => {
+      const store = await LowdbStore.open(tempDir())
+      for (let i = 0; i < others; i += 100) {
+        await store.addMessages(Array.from({ length: Math.min(100, others - i) }, (_, j) => msg(`other${i + j}`, 'zed', { id: `o${i + j}` })))
+      }
+      await store.checkpoint()
+      const before = store.bytesWritten()
+      await store.addMessages([msg('bob', 'alice', { id: 'the-one', sentAt: 1, body: 'x'.repeat(150), size: 150 })])
+      await store.checkpoint()
+      const after = store.bytesWritten()
+      await store.close()
+      return { journal: after.journal - before.journal, boxes: after.boxes - before.boxes }
+    }
+    const few = await costOfOneSend(1)
+    const many = await costOfOneSend(1000)
+    assert.deepEqual(many, few)
+    assert.ok(few.journal > 150 && few.journal < 600, `one journal line, got ${few.journal} bytes`)
+    assert.ok(few.boxes < 600, `only bob's box is rewritten, got ${few.boxes} bytes`)
+  })
+
+  it('covers many concurrent sends with a few fsync batches (group commit)', async () => {
+    const store = await LowdbStore.open(tempDir())
+    const before = store.bytesWritten().batches
+    await Promise.all(Array.from({ length: 500 }, (_, i) => store.addMessages([msg(`u${i % 50}`)])))
+    const batches = store.bytesWritten().batches - before
+    assert.ok(batches < 50, `500 concurrent sends took ${batches} fsync batches`)
+    assert.equal(store.stats().messages, 500)
+    await store.close()
+  })
+
+  it('replays the journal at open and ignores a torn last line', async () => {
+    const dir = tempDir()
+    const store = await LowdbStore.open(dir)
+    const a = msg('bob')
+    await store.addMessages([a])
+    await store.close()
+    // what a crash leaves: a journal segment with one good batch and a half-written one
+    const journal = join(dir, 'journal')
+    const seg = join(journal, '00000099.jsonl')
+    const b = msg('bob')
+    writeFileSync(seg, JSON.stringify({ journal: 1 }) + '\n' + JSON.stringify([{ o: 'm', m: b }]) + '\n')
+    appendFileSync(seg, JSON.stringify([{ o: 'm', m: msg('bob') }]).slice(0, 40))
+    const again = await LowdbStore.open(dir)
+    assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [a.id, b.id])
+    assert.equal(again.inboxUsage('bob').messages, 2)
+    await again.close()
+    assert.deepEqual(readdirSync(journal).filter((n) => n !== '00000099.jsonl').length, 1, 'replayed segments are removed after the checkpoint')
+  })
+
+  it('ignores a leftover temp file from a torn box write', async () => {
+    const dir = tempDir()
+    const store = await LowdbStore.open(dir)
+    await store.addMessages([msg('bob')])
+    await store.close()
+    writeFileSync(join(dir, 'boxes', '.bob.json.tmp'), '{"schema":1,"user":"bob","mess')
+    const again = await LowdbStore.open(dir)
+    assert.equal(again.inboxUsage('bob').messages, 1)
+    await again.close()
+  })
+
+  it('refuses a data file written by a newer version', async () => {
+    const dir = tempDir()
+    const store = await LowdbStore.open(dir)
+    await store.putUser(user('bob'))
+    await store.close()
+    const accounts = JSON.parse(readFileSync(join(dir, 'accounts.json'), 'utf8'))
+    writeFileSync(join(dir, 'accounts.json'), JSON.stringify({ ...accounts, schema: 99 }))
+    await assert.rejects(LowdbStore.open(dir), /schema 99, newer than this Pigeonhole understands/)
+  })
+
+  it('lets one store at a time open a data directory', async () => {
+    const dir = tempDir()
+    const store = await LowdbStore.open(dir)
+    await assert.rejects(LowdbStore.open(dir), /in use by another Pigeonhole/)
+    await store.close()
+    const again = await LowdbStore.open(dir)
+    await again.close()
+  })
+
+  it('holds only some boxes in memory and loads the others on demand', async () => {
+    const dir = tempDir()
+    const store = await LowdbStore.open(dir, { maxCachedItems: 100 })
+    for (let i = 0; i < 20; i++) await store.addMessages(Array.from({ length: 20 }, () => msg(`user${i}`)))
+    await store.close()
+    const again = await LowdbStore.open(dir, { maxCachedItems: 100 })
+    assert.ok(again.cachedBoxes() <= 5, `${again.cachedBoxes()} boxes held after boot`)
+    assert.equal(again.stats().messages, 400)
+    assert.equal((await again.listMessages('user19')).length, 20)
+    await again.close()
+  })
+})
