@@ -41,7 +41,7 @@ export class BenchServer {
     })
     const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)))
     let stderr = ''
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d).length > 10_000 && (stderr = stderr.slice(-5000)))
+    proc.stderr!.setEncoding("utf8").on("data", (d: string) => { if (process.env.BENCH_SERVER_STDERR) process.stderr.write(d); if ((stderr += d).length > 10_000) stderr = stderr.slice(-5000) })
     const url = await new Promise<string>((res, rej) => {
       let buf = ''
       let found = false
