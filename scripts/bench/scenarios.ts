@@ -86,7 +86,7 @@ async function burst(server: BenchServer, senders: BenchClient[], recipients: st
   const clientCpu = (own.user + own.system) / 1000 / elapsed
   if (failures) console.error(`  ${failures} sends failed, first: ${firstFailure}`)
   const sorted = Array.from(latencies).sort((a, b) => a - b)
-  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), serverCpu, clientCpu, failures }
+  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), serverCpu, clientCpu, serverUsPerMsg: (serverCpu * elapsed * 1000) / messages, failures }
 }
 
 /** every message of the burst is in the stopped server's data dir exactly once, with the right recipient */
