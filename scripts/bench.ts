@@ -59,6 +59,9 @@ const ROWS: Row[] = [
   { figure: 'B1 durable messages/s', unit: 'msg/s', target: '≥ 7000', ok: (v) => v >= 7000, get: col('B1', 'msgsPerSec') },
   { figure: 'B1 latency p50', unit: 'ms', target: '', ok: () => true, get: col('B1', 'p50Ms') },
   { figure: 'B1 latency p99', unit: 'ms', target: '≤ 50', ok: (v) => v <= 50, get: col('B1', 'p99Ms') },
+  { figure: 'B1 cold: messages/s', unit: 'msg/s', target: '', ok: () => true, get: col('B1', 'coldMsgsPerSec') },
+  { figure: 'B1 cold: latency p99', unit: 'ms', target: '', ok: () => true, get: col('B1', 'coldP99Ms') },
+  { figure: 'B1 server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B1', 'serverUsPerMsg') },
   { figure: 'B1 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B1', 'storedWrong') },
   { figure: 'B2 all arrived', unit: 's', target: '≤ 0.1', ok: (v) => v <= 0.1, get: col('B2', 'arrivedS') },
   { figure: 'B2 all confirmed', unit: 's', target: '≤ 0.5', ok: (v) => v <= 0.5, get: col('B2', 'confirmedS') },
@@ -68,6 +71,7 @@ const ROWS: Row[] = [
   { figure: 'B3 store on disk', unit: 'MB', target: '', ok: () => true, get: col('B3', 'diskMb') },
   { figure: 'B3 B1 msgs/s on top', unit: 'msg/s', target: '', ok: () => true, get: col('B3', 'b1MsgsPerSec') },
   { figure: 'B3 B1 p99 on top', unit: 'ms', target: '', ok: () => true, get: col('B3', 'b1P99Ms') },
+  { figure: 'B3 B1 cold p99 on top', unit: 'ms', target: '', ok: () => true, get: col('B3', 'b1ColdP99Ms') },
   {
     figure: 'B3 p99 ratio (on top / empty)', unit: '×', target: '≤ 1.5', ok: (v) => v <= 1.5,
     get: (r) => { const e = median(col('B1', 'p99Ms')(r)); return col('B3', 'b1P99Ms')(r).map((x) => x / e) },
