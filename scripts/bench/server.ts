@@ -33,7 +33,7 @@ export class BenchServer {
         PIGEONHOLE_DATA_DIR: dataDir,
         PIGEONHOLE_REGISTRATION: 'open',
         PIGEONHOLE_ADMIN_PASSWORD: 'bench-admin-password',
-        // B1 has each sender queue 250 messages offline, B3 seeds 100 per sender: above the default of 200
+        // B1 has each sender queue 500 messages offline (two bursts of 250), B3 seeds 100 per sender: above the default of 200
         PIGEONHOLE_OUTBOX_MAX_MESSAGES: '10000000',
         ...env,
       },
