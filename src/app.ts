@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { result } from './core/codes.js'
 import type { Core } from './core/context.js'
@@ -8,7 +7,7 @@ import { sessionRoutes } from './http/api-sessions.js'
 import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
 import { eventRoutes } from './http/events.js'
-import { errorHandler, requestLog } from './http/middleware.js'
+import { errorHandler, requestLog, requestSizeLimit } from './http/middleware.js'
 import { answer } from './http/render.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
@@ -40,13 +39,10 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   const api = new Hono()
   // room for a body of the largest size even if every character were JSON-escaped, plus the other fields
   const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
-  api.use('*', bodyLimit({
-    maxSize: maxRequestBytes,
-    onError: (c) => {
-      // the rest of the body is never read, so this connection cannot carry another request
-      c.header('Connection', 'close')
-      return answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))
-    },
+  api.use('*', requestSizeLimit(maxRequestBytes, (c) => {
+    // the rest of the body is never read, so this connection cannot carry another request
+    c.header('Connection', 'close')
+    return answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))
   }))
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))

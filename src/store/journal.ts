@@ -1,9 +1,15 @@
+import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Op } from './box.js'
 import { type Fs, fsyncDir } from './fs.js'
 
 export const JOURNAL_SCHEMA = 1
+
+/** segments are opened so that a write returns only once its data is on disk: one call per batch, not write + fdatasync */
+const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DSYNC
+/** zeros written ahead of the batches, so that a batch overwrites blocks that exist and costs no metadata commit */
+const PREALLOCATE_BYTES = 1024 * 1024
 
 interface Waiting {
   line: string
@@ -15,6 +21,11 @@ interface Waiting {
  * The append-only write-ahead journal: every change is one JSON line, and one fsync covers every line that
  * arrived while the previous fsync was running (group commit). Segments are numbered; a checkpoint rotates
  * to a new segment, writes the boxes, then deletes the older segments.
+ *
+ * Why it is fast: a segment is written ahead with zeros (1 MiB at a time) and opened O_DSYNC. A batch is then
+ * one write into blocks that already exist: the disk flushes the data, and the file system has no size or
+ * extent change to commit — which an append would need, and which would wait behind every other process's
+ * fsyncs on the same file system. Readers ignore the zero tail.
  */
 export class Journal {
   readonly #dir: string
@@ -22,6 +33,8 @@ export class Journal {
   #fd: FileHandle | undefined
   #seq = 0
   #size = 0
+  /** bytes of the open segment that exist on disk (its data, then zeros) */
+  #allocated = 0
   #pending: Waiting[] = []
   #scheduled = false
   /** every operation on the open segment runs in this chain, one at a time */
@@ -50,7 +63,7 @@ export class Journal {
     const batches: Op[][] = []
     let skipped = 0
     for (const line of text.split('\n')) {
-      if (!line) continue
+      if (!line || (line.charCodeAt(0) === 0 && /^\0*$/.test(line))) continue // the zeros written ahead
       let value: unknown
       try {
         value = JSON.parse(line)
@@ -121,7 +134,7 @@ export class Journal {
   }
 
   async #openSegment(seq: number): Promise<void> {
-    const fd = await this.#fs.open(this.#path(seq), 'w')
+    const fd = await this.#fs.open(this.#path(seq), SEGMENT_FLAGS)
     const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA }) + '\n')
     try {
       await fd.write(header, 0, header.length, 0)
@@ -134,6 +147,15 @@ export class Journal {
     this.#fd = fd
     this.#seq = seq
     this.#size = header.length
+    this.#allocated = header.length
+  }
+
+  /** writes zeros past the end of the segment so that the next batches overwrite rather than append */
+  async #preallocate(upTo: number): Promise<void> {
+    const end = Math.ceil((upTo + 1) / PREALLOCATE_BYTES) * PREALLOCATE_BYTES
+    const zeros = Buffer.alloc(end - this.#allocated)
+    await this.#fd!.write(zeros, 0, zeros.length, this.#allocated)
+    this.#allocated = end
   }
 
   async #flush(): Promise<void> {
@@ -144,8 +166,9 @@ export class Journal {
     try {
       if (!this.#fd) await this.#openSegment(this.#seq + 1)
       const buf = Buffer.from(batch.map((w) => w.line).join(''))
+      if (this.#size + buf.length > this.#allocated) await this.#preallocate(this.#size + buf.length)
+      // O_DSYNC: on disk when this returns
       await this.#fd!.write(buf, 0, buf.length, this.#size)
-      await this.#fd!.datasync()
       this.#size += buf.length
       this.bytesWritten += buf.length
       this.batches++
@@ -161,6 +184,7 @@ export class Journal {
     try {
       await this.#fd?.truncate(this.#size)
       await this.#fd?.datasync()
+      this.#allocated = this.#size
     } catch {
       await this.#fd?.close().catch(() => {})
       this.#fd = undefined
