@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { secureHeaders } from 'hono/secure-headers'
 import { result } from './core/codes.js'
 import type { Core } from './core/context.js'
 import { adminRoutes } from './http/admin/index.js'
@@ -7,7 +6,7 @@ import { sessionRoutes } from './http/api-sessions.js'
 import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
 import { eventRoutes } from './http/events.js'
-import { errorHandler, requestLog, requestSizeLimit } from './http/middleware.js'
+import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
 import { answer } from './http/render.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
@@ -18,12 +17,7 @@ export interface AppOptions {
 
 export function createApp(core: Core, opts: AppOptions = {}): Hono {
   const app = new Hono()
-  app.use('*', secureHeaders())
-  // JSON needs no sources at all; the dashboard sets its own (stricter-than-default) policy first
-  app.use('*', async (c, next) => {
-    await next()
-    if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'")
-  })
+  app.use('*', securityHeaders())
   app.use('*', requestLog(core.log))
   app.onError(errorHandler(core.log))
 

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -37,12 +38,44 @@ export function requestSizeLimit(maxSize: number, onError: (c: Context) => Respo
   }
 }
 
-/** one log line per request; the query string is dropped so that access tokens never reach the log */
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Origin-Agent-Cluster': '?1',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-DNS-Prefetch-Control': 'off',
+  'X-Frame-Options': 'SAMEORIGIN',
+  'X-Permitted-Cross-Domain-Policies': 'none',
+  'X-XSS-Protection': '0',
+}
+
+/**
+ * The headers of Hono's secureHeaders(). On Node they go straight onto the outgoing message, where the
+ * response's own headers (the dashboard's policy, say) still win; setting them through Hono would build a web
+ * Headers object for every answer (a twentieth of a send's CPU). JSON needs no sources, so the policy allows none.
+ */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+    if (outgoing) for (const name in SECURITY_HEADERS) outgoing.setHeader(name, SECURITY_HEADERS[name])
+    else for (const name in SECURITY_HEADERS) c.header(name, SECURITY_HEADERS[name])
+    await next()
+  }
+}
+
+/**
+ * A log line for every request refused or failed (status ≥ 400). Successful calls are logged by the events they
+ * cause (login, sent, settled), so a busy server does not write two lines per message. The query string is
+ * dropped so that access tokens never reach the log.
+ */
 export function requestLog(log: Log): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now()
     await next()
-    if (c.req.path === '/healthz') return
+    if (c.res.status < 400 || c.req.path === '/healthz') return
     log('http', `${c.req.method} ${c.req.path}`, { status: c.res.status, ms: +(performance.now() - started).toFixed(1) })
   }
 }

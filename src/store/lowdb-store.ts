@@ -45,7 +45,7 @@ export class LowdbStore extends BoxStore {
     super()
     this.#opts = {
       maxCachedItems: opts.maxCachedItems ?? 20_000,
-      checkpointBytes: opts.checkpointBytes ?? 4 * 1024 * 1024,
+      checkpointBytes: opts.checkpointBytes ?? 16 * 1024 * 1024,
       checkpointIntervalMs: opts.checkpointIntervalMs ?? 30_000,
       log: opts.log ?? (() => {}),
     }
