@@ -1,5 +1,7 @@
+import type { ServerResponse } from 'node:http'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
-import { streamSSE } from 'hono/streaming'
+import { ImpsError } from '../core/codes.js'
 import type { Core } from '../core/context.js'
 import { deliverOnConnect } from '../core/delivery.js'
 import type { ServerEvent, Sink } from '../core/hub.js'
@@ -8,39 +10,49 @@ import { deliveryReport, messageInfo, messageWithBody } from './render.js'
 
 /** a comment line this often keeps idle connections (and the proxies between) open; the protocol asks for ≤ 25 s */
 export const HEARTBEAT_MS = 20_000
+const MAX_UNREAD_BYTES = 4 * 1024 * 1024
 
-/** GET /events: the session's Server-Sent Events stream (NewMessage, MessageNotification, DeliveryReport, Disconnect) */
+/**
+ * GET /events: the session's Server-Sent Events stream (NewMessage, MessageNotification, DeliveryReport,
+ * Disconnect). It writes straight to Node's response rather than through a web stream: an open stream then
+ * costs a socket and a few small objects, which matters with a thousand of them on a Raspberry Pi.
+ */
 export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>()
   api.get('/events', sessionAuth(core, { allowQueryToken: true }), (c) => {
     const session = c.get('session')
-    return streamSSE(c, async (stream) => {
-      let closed = false
-      let finish!: () => void
-      const done = new Promise<void>((resolve) => (finish = resolve))
-      const sink: Sink = {
-        send(e) {
-          if (!closed) stream.write(`event: ${e.event}\ndata: ${JSON.stringify(render(e))}\n\n`).catch(() => {})
-        },
-        close() {
-          closed = true
-          finish()
-        },
-      }
-      const detach = core.hub.attach(session, sink)
-      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n').catch(() => {}), HEARTBEAT_MS)
-      stream.onAbort(() => sink.close())
-      // the first bytes tell the client the stream is open, before anything waits on the store
-      await stream.write(': connected\n\n')
-      try {
-        await deliverOnConnect(core, session, sink)
-      } catch (err) {
-        core.log('events', 'deliver_failed', { session: session.id, error: String(err) })
-      }
-      await done
+    const res = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+    if (!res) throw new ImpsError(503, 'Service unavailable: the event stream needs the Node HTTP server')
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
+    // the first bytes tell the client the stream is open, before anything waits on the store
+    res.write(': connected\n\n')
+    let open = true
+    const sink: Sink = {
+      send(e) {
+        if (!open) return
+        res.write(`event: ${e.event}\ndata: ${JSON.stringify(render(e))}\n\n`)
+        // a client that stopped reading is cut off rather than buffered for without end; nothing is lost,
+        // since what was sent waits until confirmed and goes out again on its next stream
+        if (res.writableLength > MAX_UNREAD_BYTES) sink.close()
+      },
+      close() {
+        if (open) res.end()
+        finish()
+      },
+    }
+    const detach = core.hub.attach(session, sink)
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs)
+    const finish = () => {
+      if (!open) return
+      open = false
       clearInterval(heartbeat)
       detach()
-    })
+    }
+    res.once('close', () => sink.close())
+    deliverOnConnect(core, session, sink).catch((err) =>
+      core.log('events', 'deliver_failed', { session: session.id, error: String(err) }),
+    )
+    return RESPONSE_ALREADY_SENT
   })
   return api
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { get } from 'node:http'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { TestServer } from '../support/server.js'
 
@@ -169,6 +170,37 @@ describe('idle streams', () => {
       while ((text.match(/: keep-alive/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value)
       assert.match(text, /^: connected\n\n/)
       await reader.cancel()
+    } finally {
+      await srv.destroy()
+    }
+  })
+})
+
+describe('a client that stops reading', () => {
+  it('is cut off once 4 MiB wait unread; its messages are kept and come again on the next stream', async () => {
+    const srv = await TestServer.start()
+    try {
+      const [alice, bob] = await srv.users('alice', 'bob')
+      await alice.login()
+      await bob.loginWith('push')
+      // a raw request whose body is never read: what the server writes piles up in its buffers
+      const stalled = await new Promise<import('node:http').IncomingMessage>((resolve) =>
+        get(`${srv.url}/api/v1/events`, { headers: { authorization: `Bearer ${bob.token}` } }, (res) => {
+          res.pause()
+          resolve(res)
+        }),
+      )
+      await waitFor(() => srv.server.core.hub.streamCount() === 1)
+      const big = 'x'.repeat(60_000)
+      let first: string | undefined
+      for (let i = 0; i < 400 && srv.server.core.hub.streamCount() > 0; i++) {
+        const sent = await alice.send('bob', big)
+        first ??= sent.body.messageId
+      }
+      assert.equal(srv.server.core.hub.streamCount(), 0, 'the stalled stream was closed')
+      stalled.destroy()
+      const again = await bob.openStream()
+      assert.equal((await again.next()).data.id, first)
     } finally {
       await srv.destroy()
     }
