@@ -100,16 +100,20 @@ export async function getMessage(core: Core, userId: string, id: string): Promis
   throw new ImpsError(426, `Invalid message id: no message "${id.slice(0, 64)}" waits for you`)
 }
 
-/** MessageDelivered: idempotent — a copy already confirmed answers 200 again */
+/** MessageDelivered: idempotent — a copy already confirmed (or being confirmed) answers 200 again */
 export async function messageDelivered(core: Core, userId: string, id: string): Promise<void> {
-  const m = await core.store.getMessage(userId, id)
-  if (m && (await settle(core, m, 200))) return
-  if (core.settled.has(userId, id)) return
-  throw new ImpsError(426, `Invalid message id: no message "${id.slice(0, 64)}" waits for you`)
+  await settleOnce(core, userId, id, 200)
 }
 
+/** RejectMessage: likewise idempotent */
 export async function rejectMessage(core: Core, userId: string, id: string): Promise<void> {
+  await settleOnce(core, userId, id, 538)
+}
+
+async function settleOnce(core: Core, userId: string, id: string, code: 200 | 538): Promise<void> {
   const m = await core.store.getMessage(userId, id)
-  if (m && (await settle(core, m, 538))) return
+  if (m && (await settle(core, m, code))) return
+  // gone already: fine if it went the same way (a repeat), not if it was rejected, expired or never here
+  if ((await core.settled.outcome(userId, id)) === code) return
   throw new ImpsError(426, `Invalid message id: no message "${id.slice(0, 64)}" waits for you`)
 }

@@ -17,14 +17,15 @@ export async function settle(core: Core, m: StoredMessage, code: FinalCode): Pro
         code, text: CODES[code as Code].text, at: now, ...(code === 200 ? { deliveredAt: now } : {}),
       }
     : undefined
+  const removing = core.store.removeMessage(m.recipient, m.id, report)
+  core.settled.track(m.recipient, m.id, removing.then((gone) => (gone ? code : undefined)))
   let removed: StoredMessage | undefined
   try {
-    removed = await core.store.removeMessage(m.recipient, m.id, report)
+    removed = await removing
   } catch (err) {
     throw storageFailure(core, err)
   }
   if (!removed) return false
-  core.settled.remember(m.recipient, m.id)
   core.log('messages', 'settled', { id: m.id, recipient: m.recipient, code })
   if (report) for (const s of core.hub.connectedSessions(report.owner)) core.hub.emit(s, { event: 'report', report })
   return true

@@ -9,8 +9,9 @@ export interface ThrottleLimits {
 
 /**
  * Slows password guessing: once a key (an account, an address) has `maxFailures` failed logins within the
- * window, further attempts get 429 with Retry-After until the oldest failure leaves the window.
- * Successful logins are never delayed; they clear the account's record.
+ * window, further attempts get 429 with Retry-After until the oldest failure leaves the window — the right
+ * password too, so that guesses learn nothing. Other accounts and addresses are not slowed, a login that
+ * succeeds clears its account's record, and no login is ever delayed by sleeping.
  */
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>()

@@ -13,6 +13,11 @@ interface Entry {
   lastUsed: number
 }
 
+export interface BoxSnapshot {
+  entry: Entry
+  file: BoxFile
+}
+
 /** The boxes held in memory, each backed by its own lowdb file; loaded on demand, evicted when clean and idle. */
 export class BoxCache {
   readonly #entries = new Map<string, Entry>()
@@ -68,21 +73,31 @@ export class BoxCache {
     if (e) e.dirty = true
   }
 
-  /** writes every dirty box (a few at a time); a box that fails to write stays dirty */
-  async writeDirty(): Promise<void> {
-    const dirty = [...this.#entries.values()].filter((e) => e.dirty)
+  /** the file contents of every changed box as they are now, each box then counted as clean */
+  snapshotDirty(): BoxSnapshot[] {
+    const out: BoxSnapshot[] = []
+    for (const entry of this.#entries.values()) {
+      if (!entry.dirty) continue
+      entry.dirty = false
+      out.push({ entry, file: entry.box.toFile() })
+    }
+    return out
+  }
+
+  /** writes snapshots (a few at a time); a box whose write fails is dirty again */
+  async writeSnapshots(snapshots: BoxSnapshot[]): Promise<void> {
+    const queue = [...snapshots]
     let failure: unknown
     const worker = async () => {
-      for (let e = dirty.pop(); e; e = dirty.pop()) {
-        e.dirty = false
-        const before = e.file.bytesWritten
+      for (let s = queue.pop(); s; s = queue.pop()) {
+        const before = s.entry.file.bytesWritten
         try {
-          e.db.data = e.box.toFile()
-          await e.db.write()
-          this.#fileBytes.set(e.box.user, e.file.bytesWritten - before)
-          this.bytesWritten += e.file.bytesWritten - before
+          s.entry.db.data = s.file
+          await s.entry.db.write()
+          this.#fileBytes.set(s.entry.box.user, s.entry.file.bytesWritten - before)
+          this.bytesWritten += s.entry.file.bytesWritten - before
         } catch (err) {
-          e.dirty = true
+          s.entry.dirty = true
           failure ??= err
         }
       }

@@ -2,6 +2,7 @@ import type { InboxUsage, StoredMessage, StoredReport, UserRecord } from '../cor
 import { type Op, type Box, applyOp, inverseOp, opUser } from './box.js'
 import type { MailboxSummary, Store, StoreStats } from './store.js'
 import { Tally } from './tally.js'
+import { CommitGate } from './commit-gate.js'
 
 export const ACCOUNTS_SCHEMA = 1
 
@@ -21,6 +22,7 @@ export function emptyAccounts(): AccountsFile {
  */
 export abstract class BoxStore implements Store {
   protected readonly tally = new Tally()
+  protected readonly gate = new CommitGate()
   protected accounts: AccountsFile = emptyAccounts()
 
   /** loads (or creates) a user's box */
@@ -37,7 +39,8 @@ export abstract class BoxStore implements Store {
   abstract close(): Promise<void>
 
   getUser(id: string): UserRecord | undefined {
-    return this.accounts.users[id]
+    // own properties only: "constructor" is a valid user id, and no user
+    return Object.hasOwn(this.accounts.users, id) ? this.accounts.users[id] : undefined
   }
 
   listUsers(): UserRecord[] {
@@ -45,7 +48,7 @@ export abstract class BoxStore implements Store {
   }
 
   async putUser(user: UserRecord): Promise<void> {
-    const previous = this.accounts.users[user.id]
+    const previous = this.getUser(user.id)
     this.accounts.users[user.id] = user
     try {
       await this.saveAccounts()
@@ -59,11 +62,11 @@ export abstract class BoxStore implements Store {
   }
 
   getMeta(key: string): string | undefined {
-    return this.accounts.meta[key]
+    return Object.hasOwn(this.accounts.meta, key) ? this.accounts.meta[key] : undefined
   }
 
   async putMeta(key: string, value: string): Promise<void> {
-    const previous = this.accounts.meta[key]
+    const previous = this.getMeta(key)
     this.accounts.meta[key] = value
     try {
       await this.saveAccounts()
@@ -148,7 +151,9 @@ export abstract class BoxStore implements Store {
     const users = [...new Set(ops.map(opUser))]
     let boxes: Map<string, Box>
     for (;;) {
+      await this.gate.wait()
       await Promise.all(users.map((u) => this.loadBox(u)))
+      if (this.gate.closed) continue // a checkpoint began meanwhile: its snapshot must not see this commit
       const loaded = users.map((u) => [u, this.cachedBox(u)] as const)
       if (loaded.every(([, b]) => b)) {
         boxes = new Map(loaded as [string, Box][])
@@ -168,11 +173,15 @@ export abstract class BoxStore implements Store {
       return results
     }
     for (const u of users) this.touch(u)
+    this.gate.enter()
     try {
       await this.persist(ops)
     } catch (err) {
       undo()
+      for (const u of users) this.touch(u)
       throw err
+    } finally {
+      this.gate.leave()
     }
     return results
   }

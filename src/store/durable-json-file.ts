@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path'
 import type { Adapter } from 'lowdb'
-import { type Fs, fsyncDir, isNotFound, nodeFs } from './fs.js'
+import { type Fs, fsyncDir, isNotFound, nodeFs, writeFully } from './fs.js'
 
 /**
  * A lowdb adapter that makes each write durable: temp file, fsync, rename into place, fsync the directory.
@@ -58,7 +58,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
     const handle = await this.#fs.open(this.#tmp, 'w')
     try {
       const buf = Buffer.from(text)
-      await handle.write(buf, 0, buf.length, 0)
+      await writeFully(handle, buf, 0)
       await handle.sync()
       this.bytesWritten += buf.length
     } finally {

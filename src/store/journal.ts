@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Op } from './box.js'
-import { type Fs, fsyncDir } from './fs.js'
+import { type Fs, fsyncDir, writeFully } from './fs.js'
 
 export const JOURNAL_SCHEMA = 1
 
@@ -36,6 +36,8 @@ export class Journal {
   /** bytes of the open segment that exist on disk (its data, then zeros) */
   #allocated = 0
   #pending: Waiting[] = []
+  /** tails of closed segments that failed batches left behind and that must never be replayed */
+  #voids: Array<{ seq: number; from: number }> = []
   #scheduled = false
   /** every operation on the open segment runs in this chain, one at a time */
   #chain: Promise<void> = Promise.resolve()
@@ -57,26 +59,51 @@ export class Journal {
       .sort((a, b) => a - b)
   }
 
-  /** reads one segment: its batches of ops, and how many lines were torn or unreadable */
-  async read(seq: number): Promise<{ batches: Op[][]; skipped: number }> {
-    const text = await this.#fs.readFile(this.#path(seq), 'utf8')
+  /**
+   * Everything the journal holds, oldest first: the batches of ops, and how many lines were torn or
+   * unreadable. A segment's header may declare the tail of an older one void (a failed batch that could not
+   * be cut off): those bytes are never replayed.
+   */
+  async readAll(): Promise<{ segments: number[]; batches: Op[][]; skipped: number }> {
+    const segments = await this.segments()
+    const texts = new Map<number, Buffer>()
+    const voidFrom = new Map<number, number>()
+    for (const seq of segments) {
+      const buf = await this.#fs.readFile(this.#path(seq))
+      texts.set(seq, buf)
+      const header = this.#header(buf, seq)
+      for (const v of header.void ?? []) voidFrom.set(v.seq, Math.min(v.from, voidFrom.get(v.seq) ?? Infinity))
+    }
     const batches: Op[][] = []
     let skipped = 0
-    for (const line of text.split('\n')) {
-      if (!line || (line.charCodeAt(0) === 0 && /^\0*$/.test(line))) continue // the zeros written ahead
-      let value: unknown
-      try {
-        value = JSON.parse(line)
-      } catch {
-        skipped++ // a torn tail from a crash: never acknowledged
-        continue
-      }
-      if (Array.isArray(value)) batches.push(value as Op[])
-      else if ((value as { journal?: number }).journal! > JOURNAL_SCHEMA) {
-        throw new Error(`journal segment ${seq} was written by a newer Pigeonhole (schema ${(value as { journal: number }).journal}); refusing to start`)
+    for (const seq of segments) {
+      const buf = texts.get(seq)!
+      const text = buf.subarray(0, voidFrom.get(seq) ?? buf.length).toString('utf8')
+      for (const line of text.split('\n').slice(1)) {
+        if (!line || (line.charCodeAt(0) === 0 && /^\0*$/.test(line))) continue // the zeros written ahead
+        try {
+          const value = JSON.parse(line)
+          if (Array.isArray(value)) batches.push(value as Op[])
+        } catch {
+          skipped++ // a torn tail from a crash: never acknowledged
+        }
       }
     }
-    return { batches, skipped }
+    return { segments, batches, skipped }
+  }
+
+  #header(buf: Buffer, seq: number): { journal?: number; void?: Array<{ seq: number; from: number }> } {
+    const end = buf.indexOf(0x0a)
+    let header: { journal?: number; void?: Array<{ seq: number; from: number }> } = {}
+    try {
+      header = JSON.parse(buf.subarray(0, end < 0 ? buf.length : end).toString('utf8'))
+    } catch {
+      // a segment whose header never reached the disk holds nothing acknowledged
+    }
+    if ((header.journal ?? 0) > JOURNAL_SCHEMA) {
+      throw new Error(`journal segment ${seq} was written by a newer Pigeonhole (schema ${header.journal}); refusing to start`)
+    }
+    return header
   }
 
   /** opens a fresh segment numbered after every existing one */
@@ -118,6 +145,8 @@ export class Journal {
 
   async removeUpTo(seq: number): Promise<void> {
     for (const s of await this.segments()) if (s <= seq) await this.#fs.unlink(this.#path(s))
+    // made durable, so that no older segment can outlive a newer one through a power cut
+    await fsyncDir(this.#fs, this.#dir)
   }
 
   async close(): Promise<void> {
@@ -135,9 +164,10 @@ export class Journal {
 
   async #openSegment(seq: number): Promise<void> {
     const fd = await this.#fs.open(this.#path(seq), SEGMENT_FLAGS)
-    const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA }) + '\n')
+    const voids = this.#voids.length ? { void: this.#voids } : {}
+    const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA, ...voids }) + '\n')
     try {
-      await fd.write(header, 0, header.length, 0)
+      await writeFully(fd, header, 0)
       await fd.sync()
       await fsyncDir(this.#fs, this.#dir)
     } catch (err) {
@@ -146,6 +176,7 @@ export class Journal {
     }
     this.#fd = fd
     this.#seq = seq
+    this.#voids = []
     this.#size = header.length
     this.#allocated = header.length
   }
@@ -154,7 +185,7 @@ export class Journal {
   async #preallocate(upTo: number): Promise<void> {
     const end = Math.ceil((upTo + 1) / PREALLOCATE_BYTES) * PREALLOCATE_BYTES
     const zeros = Buffer.alloc(end - this.#allocated)
-    await this.#fd!.write(zeros, 0, zeros.length, this.#allocated)
+    await writeFully(this.#fd!, zeros, this.#allocated)
     this.#allocated = end
   }
 
@@ -166,10 +197,14 @@ export class Journal {
     try {
       if (!this.#fd) await this.#openSegment(this.#seq + 1)
       const buf = Buffer.from(batch.map((w) => w.line).join(''))
-      if (this.#size + buf.length > this.#allocated) await this.#preallocate(this.#size + buf.length)
+      if (this.#size + buf.length > this.#allocated) {
+        // a nearly full disk may still take the batch itself, appended (O_DSYNC makes the new size durable too)
+        await this.#preallocate(this.#size + buf.length).catch(() => {})
+      }
       // O_DSYNC: on disk when this returns
-      await this.#fd!.write(buf, 0, buf.length, this.#size)
+      await writeFully(this.#fd!, buf, this.#size)
       this.#size += buf.length
+      this.#allocated = Math.max(this.#allocated, this.#size)
       this.bytesWritten += buf.length
       this.batches++
       for (const w of batch) w.resolve()
@@ -179,13 +214,15 @@ export class Journal {
     }
   }
 
-  /** cuts a half-written batch off so that it can never be replayed; failing that, the next batch goes to a new segment */
+  /** cuts a half-written batch off so that it can never be replayed; failing that, declares it void in a new segment */
   async #discardTail(): Promise<void> {
     try {
       await this.#fd?.truncate(this.#size)
       await this.#fd?.datasync()
       this.#allocated = this.#size
     } catch {
+      // the tail cannot be cut off: the next segment's header declares it void instead
+      this.#voids.push({ seq: this.#seq, from: this.#size })
       await this.#fd?.close().catch(() => {})
       this.#fd = undefined
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { Low } from 'lowdb'
 import type { Box, Op } from './box.js'
 import { applyOp, opUser } from './box.js'
-import { BoxCache } from './box-cache.js'
+import { BoxCache, type BoxSnapshot } from './box-cache.js'
 import { ACCOUNTS_SCHEMA, type AccountsFile, BoxStore, emptyAccounts } from './box-store.js'
 import { DurableJSONFile } from './durable-json-file.js'
 import { type Fs, nodeFs } from './fs.js'
@@ -78,16 +78,11 @@ export class LowdbStore extends BoxStore {
       for (const m of box.messages.values()) this.tally.addMessage(m)
       for (const r of box.reports.values()) this.tally.addReport(r)
     }
-    const segments = await this.#journal.segments()
+    const { segments, batches, skipped } = await this.#journal.readAll()
     let replayed = 0
-    let skipped = 0
-    for (const seq of segments) {
-      const segment = await this.#journal.read(seq)
-      skipped += segment.skipped
-      for (const ops of segment.batches) {
-        await this.#replay(ops)
-        replayed += ops.length
-      }
+    for (const ops of batches) {
+      await this.#replay(ops)
+      replayed += ops.length
     }
     await this.#journal.start(segments.at(-1) ?? 0)
     if (replayed > 0) await this.checkpoint()
@@ -110,12 +105,23 @@ export class LowdbStore extends BoxStore {
     }
   }
 
-  /** writes every changed box and drops the journal segments they now cover */
+  /**
+   * Writes every changed box and drops the journal segments they now cover. The snapshot is taken with the
+   * commit gate closed, so it holds exactly what the closed segments hold: nothing that could still fail.
+   */
   checkpoint(): Promise<void> {
     this.#checkpoint ??= (async () => {
       try {
-        const closed = await this.#journal.rotate()
-        await this.#boxes.writeDirty()
+        await this.gate.close()
+        let closed: number
+        let snapshots: BoxSnapshot[]
+        try {
+          closed = await this.#journal.rotate()
+          snapshots = this.#boxes.snapshotDirty()
+        } finally {
+          this.gate.open()
+        }
+        await this.#boxes.writeSnapshots(snapshots)
         await this.#journal.removeUpTo(closed)
         this.#boxes.evict()
       } finally {

@@ -128,6 +128,12 @@ describe('open registration', () => {
       refused(await c.post('/users', { userId: 'newbie', password: 'long-enough' }), 403, 403, /taken/)
       refused(await c.post('/users', { userId: 'other', password: 'short' }), 402, 400, /at least 8 characters/)
       assert.equal((await c.post('/login', { userId: 'newbie', password: 'long-enough' })).body.result.code, 200)
+      // names that are also properties of every JavaScript object are ordinary user ids
+      assert.equal((await c.post('/users', { userId: 'constructor', password: 'long-enough' })).body.result.code, 200)
+      const sender = srv.client('newbie')
+      await sender.login({ password: 'long-enough' })
+      const sent = await sender.send(['constructor', 'tostring'], 'hi')
+      assert.deepEqual(sent.body.result.details.map((d: { code: number }) => d.code), [202, 531])
     } finally {
       await srv.destroy()
     }

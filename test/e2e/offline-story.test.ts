@@ -57,6 +57,16 @@ describe('the seed story: alice writes to bob, who is offline, and bob picks it 
     assert.equal(list.body.messages[0].offline, false)
   })
 
+  it('two MessageDelivered for one message at once both get 200', async () => {
+    const [gina, hal] = await srv.users('gina', 'hal')
+    await gina.login()
+    const { body } = await gina.send('hal', 'double tap', { deliveryReport: true })
+    await hal.loginWith('pull')
+    const answers = await Promise.all([1, 2, 3].map(() => hal.post(`/messages/${body.messageId}/delivered`)))
+    assert.deepEqual(answers.map((a) => a.body.result.code), [200, 200, 200])
+    assert.equal((await gina.get('/reports')).body.reports.length, 1, 'one report, not three')
+  })
+
   it('a rejected message leaves the store', async () => {
     const [erin, frank] = await srv.users('erin', 'frank')
     await erin.login()
@@ -64,6 +74,7 @@ describe('the seed story: alice writes to bob, who is offline, and bob picks it 
     await frank.loginWith('pull')
     assert.equal((await frank.post(`/messages/${body.messageId}/reject`)).body.result.code, 200)
     assert.equal((await frank.get('/messages')).body.total, 0)
-    assert.equal((await frank.post(`/messages/${body.messageId}/reject`)).body.result.code, 426)
+    assert.equal((await frank.post(`/messages/${body.messageId}/reject`)).body.result.code, 200, 'a repeated reject is answered as the first')
+    assert.equal((await frank.post(`/messages/${body.messageId}/delivered`)).body.result.code, 426, 'a rejected message was not delivered')
   })
 })

@@ -22,10 +22,55 @@ describe('journal segments written ahead with zeros', () => {
     const path = join(dir, '00000001.jsonl')
     assert.ok(statSync(path).size > journal.size, 'zeros are written past the last batch')
     assert.equal(readFileSync(path).at(journal.size), 0)
-    const read = await journal.read(1)
+    const read = await journal.readAll()
     assert.equal(read.skipped, 0)
     assert.equal(read.batches.flat().length, 51)
     assert.deepEqual(read.batches.flat().slice(0, 50), batches.flat())
     await journal.close()
+  })
+})
+
+describe('a failed batch that cannot be cut off', () => {
+  it('is declared void by the next segment and never replayed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pigeonhole-journal-'))
+    dirs.push(dir)
+    let failWrites = false
+    let failTruncate = false
+    const fs = {
+      ...nodeFs,
+      open: async (...args: Parameters<typeof nodeFs.open>) => {
+        const handle = await nodeFs.open(...args)
+        return new Proxy(handle, {
+          get(target, prop) {
+            if (prop === 'write') {
+              return async (buf: Buffer, offset: number, length: number, position: number) => {
+                if (!failWrites) return target.write(buf, offset, length, position)
+                // the whole batch reaches the file, and then the device reports an error
+                await target.write(buf, offset, length, position)
+                throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })
+              }
+            }
+            if (prop === 'truncate' && failTruncate) return async () => { throw new Error('EIO: i/o error, truncate') }
+            const v = Reflect.get(target, prop)
+            return typeof v === 'function' ? v.bind(target) : v
+          },
+        })
+      },
+    } as typeof nodeFs
+    const journal = new Journal(dir, fs)
+    await journal.start(0)
+    const kept = msg('bob')
+    await journal.append([{ o: 'm', m: kept }])
+    failWrites = true
+    failTruncate = true
+    await assert.rejects(journal.append([{ o: 'm', m: msg('bob') }]), /EIO/)
+    failWrites = false
+    failTruncate = false
+    const after = msg('bob')
+    await journal.append([{ o: 'm', m: after }])
+    await journal.close()
+    const read = await new Journal(dir, nodeFs).readAll()
+    assert.deepEqual(read.segments, [1, 2])
+    assert.deepEqual(read.batches.flat().map((op) => (op as { m: { id: string } }).m.id), [kept.id, after.id])
   })
 })

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict'
+import * as fsp from 'node:fs/promises'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import type { Fs } from '../../src/store/fs.js'
+import { LowdbStore } from '../../src/store/lowdb-store.js'
+import { FailingFs } from '../support/failing-fs.js'
+import { msg } from '../support/records.js'
+
+const dirs: string[] = []
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'pigeonhole-ckpt-'))
+  dirs.push(d)
+  return d
+}
+
+/** journal writes that are slow, and that fail while `fail` is set */
+function slowFailingJournal(): { fs: Fs; setFail(v: boolean): void } {
+  let fail = false
+  const fs = {
+    ...fsp,
+    open: async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await fsp.open(...args)
+      if (!String(args[0]).includes('/journal/')) return handle
+      return new Proxy(handle, {
+        get(target, prop) {
+          if (prop === 'write') {
+            return async (buf: Buffer, offset: number, length: number, position: number) => {
+              await new Promise((r) => setTimeout(r, 20))
+              if (fail && position > 0) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })
+              return target.write(buf, offset, length, position)
+            }
+          }
+          const v = Reflect.get(target, prop)
+          return typeof v === 'function' ? v.bind(target) : v
+        },
+      })
+    },
+  } as Fs
+  return { fs, setFail: (v) => (fail = v) }
+}
+
+describe('checkpoints see only what is durable', () => {
+  it('a send refused while a checkpoint runs is never written to a box file', async () => {
+    const dir = tempDir()
+    const disk = slowFailingJournal()
+    const store = await LowdbStore.open(dir, { fs: disk.fs, maxCachedItems: 0 })
+    const m1 = msg('bob')
+    await store.addMessages([m1])
+    disk.setFail(true)
+    const checkpoint = store.checkpoint().catch(() => {})
+    const refused = store.addMessages([msg('bob')])
+    await assert.rejects(refused, /EIO/)
+    await checkpoint
+    disk.setFail(false)
+    assert.deepEqual((await store.listMessages('bob')).map((m) => m.id), [m1.id])
+    assert.deepEqual(store.inboxUsage('bob'), { messages: 1, bytes: m1.size })
+    await store.close()
+    const again = await LowdbStore.open(dir)
+    assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [m1.id])
+    await again.close()
+  })
+
+  it('a confirmation refused while a checkpoint runs leaves the message in place', async () => {
+    const dir = tempDir()
+    const disk = slowFailingJournal()
+    const store = await LowdbStore.open(dir, { fs: disk.fs, maxCachedItems: 0 })
+    const m1 = msg('bob')
+    await store.addMessages([m1])
+    disk.setFail(true)
+    const checkpoint = store.checkpoint().catch(() => {})
+    await assert.rejects(store.removeMessage('bob', m1.id), /EIO/)
+    await checkpoint
+    disk.setFail(false)
+    await store.close()
+    const again = await LowdbStore.open(dir)
+    assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [m1.id])
+    await again.close()
+  })
+
+  it('a box write the disk takes only part of fails the checkpoint; the journal keeps everything', async () => {
+    const dir = tempDir()
+    const disk = new FailingFs()
+    const store = await LowdbStore.open(dir, { fs: disk.fs })
+    const stored = Array.from({ length: 20 }, () => msg('bob', 'alice', { body: 'y'.repeat(5000), size: 5000 }))
+    for (const m of stored) await store.addMessages([m])
+    disk.full = true
+    await assert.rejects(store.checkpoint(), /ENOSPC/)
+    disk.full = false
+    await store.close()
+    for (const name of readdirSync(join(dir, 'boxes')).filter((n) => !n.startsWith('.'))) {
+      JSON.parse(readFileSync(join(dir, 'boxes', name), 'utf8'))
+    }
+    const again = await LowdbStore.open(dir)
+    assert.equal((await again.listMessages('bob')).length, 20)
+    await again.close()
+  })
+})
