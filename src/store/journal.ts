@@ -42,6 +42,9 @@ export class Journal {
   /** every operation on the open segment runs in this chain, one at a time */
   #chain: Promise<void> = Promise.resolve()
   batches = 0
+  /** when the last batch reached the disk (epoch ms), and whether the last attempt failed */
+  lastSyncedAt = 0
+  failing = false
   bytesWritten = 0
 
   constructor(dir: string, fs: Fs) {
@@ -207,8 +210,11 @@ export class Journal {
       this.#allocated = Math.max(this.#allocated, this.#size)
       this.bytesWritten += buf.length
       this.batches++
+      this.lastSyncedAt = Date.now()
+      this.failing = false
       for (const w of batch) w.resolve()
     } catch (err) {
+      this.failing = true
       await this.#discardTail()
       for (const w of batch) w.reject(err)
     }
