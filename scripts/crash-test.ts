@@ -24,7 +24,9 @@ export async function runCrashTrials(opts: { trials: number; seconds: number; se
   const dir = mkdtempSync(join(tmpdir(), 'pigeonhole-crash-'))
   const env = {
     PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dir, PIGEONHOLE_REGISTRATION: 'open',
-    PIGEONHOLE_OUTBOX_MAX_MESSAGES: '10000000', PIGEONHOLE_INBOX_MAX_MESSAGES: '10000000', PIGEONHOLE_INBOX_MAX_BYTES: '1000000000',
+    PIGEONHOLE_OUTBOX_MAX_MESSAGES: '10000000',
+    // checkpoints every few dozen sends, so that kills land in the middle of them too
+    PIGEONHOLE_CHECKPOINT_BYTES: '16384', PIGEONHOLE_INBOX_MAX_MESSAGES: '10000000', PIGEONHOLE_INBOX_MAX_BYTES: '1000000000',
   }
   let seed = opts.seed
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)

@@ -15,6 +15,8 @@ export interface Config {
   validityDefaultSeconds: number
   validityMaxSeconds: number
   maxBodyBytes: number
+  /** the store writes its box files once the journal holds this much */
+  checkpointBytes: number
 }
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
@@ -59,6 +61,7 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_VALIDITY_DEFAULT', key: 'validityDefaultSeconds', parse: int(1, 10 * 365 * 86_400) },
   { env: 'PIGEONHOLE_VALIDITY_MAX', key: 'validityMaxSeconds', parse: int(1, 10 * 365 * 86_400) },
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
+  { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
 ]
 
 export function defaultConfig(): Config {
@@ -78,6 +81,7 @@ export function defaultConfig(): Config {
     validityDefaultSeconds: 604_800,
     validityMaxSeconds: 2_592_000,
     maxBodyBytes: 65_536,
+    checkpointBytes: 16 * 1024 * 1024,
   }
 }
 

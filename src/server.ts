@@ -39,7 +39,9 @@ export interface ServerOptions {
 /** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
-  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, { log: (e, f) => log('store', e, f), ...opts.storeOptions }))
+  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, {
+    log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes, ...opts.storeOptions,
+  }))
   const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
   let admin: { generated?: string }
   try {
