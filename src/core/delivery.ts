@@ -1,6 +1,6 @@
 import { isBlocked } from './blocklist.js'
 import type { Core } from './context.js'
-import type { Sink } from './hub.js'
+import type { ServerEvent, Sink } from './hub.js'
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
 import type { StoredMessage, UserRecord } from './types.js'
@@ -33,13 +33,55 @@ export async function pendingFor(core: Core, userId: string): Promise<StoredMess
   return keep
 }
 
-/** a new event stream: first what waits, by the session's method, then the reports waiting for the user */
-export async function deliverOnConnect(core: Core, session: Session, sink: Sink): Promise<void> {
-  const waiting = await pendingFor(core, session.userId)
-  const method = session.capabilities.deliveryMethod
-  if (method === 'push') for (const message of waiting) sink.send({ event: 'message', message })
-  if (method === 'notify' && waiting.length) sink.send({ event: 'notification', messages: waiting })
-  for (const report of await core.store.listReports(session.userId)) sink.send({ event: 'report', report })
+/**
+ * A new event stream: it joins the hub at once, then gets what waits (by the session's method) and the reports
+ * waiting for the user. Whatever arrives live meanwhile is held and sent after that, minus what the waiting
+ * list already carried: every message once, oldest first. Returns the function that detaches the stream.
+ */
+export async function connectStream(core: Core, session: Session, sink: Sink): Promise<() => void> {
+  const held: ServerEvent[] = []
+  let holding = true
+  const detach = core.hub.attach(session, {
+    send: (e) => (holding && e.event !== 'session' ? held.push(e) : sink.send(e)),
+    close: () => sink.close(),
+  })
+  const sent = new Set<string>()
+  try {
+    const waiting = await pendingFor(core, session.userId)
+    const method = session.capabilities.deliveryMethod
+    if (method === 'push') for (const message of waiting) sink.send({ event: 'message', message })
+    if (method === 'notify' && waiting.length) sink.send({ event: 'notification', messages: waiting })
+    if (method !== 'pull') for (const m of waiting) sent.add(m.id)
+    for (const report of await core.store.listReports(session.userId)) {
+      sink.send({ event: 'report', report })
+      sent.add(report.id)
+    }
+  } catch (err) {
+    // the stream stays: what could not be read now goes out on the next stream
+    core.log('delivery', 'connect_failed', { session: session.id, error: String(err) })
+  } finally {
+    holding = false
+    for (const e of held) {
+      const fresh = notYetSent(e, sent)
+      if (fresh) sink.send(fresh)
+    }
+  }
+  return detach
+}
+
+function notYetSent(e: ServerEvent, sent: Set<string>): ServerEvent | undefined {
+  switch (e.event) {
+    case 'message':
+      return sent.has(e.message.id) ? undefined : e
+    case 'report':
+      return sent.has(e.report.id) ? undefined : e
+    case 'notification': {
+      const messages = e.messages.filter((m) => !sent.has(m.id))
+      return messages.length ? { event: 'notification', messages } : undefined
+    }
+    default:
+      return e
+  }
 }
 
 /** hands freshly stored copies to their recipients' open streams, each session by its method */

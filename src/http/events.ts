@@ -3,7 +3,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import { ImpsError } from '../core/codes.js'
 import type { Core } from '../core/context.js'
-import { deliverOnConnect } from '../core/delivery.js'
+import { connectStream } from '../core/delivery.js'
 import type { ServerEvent, Sink } from '../core/hub.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
 import { deliveryReport, messageInfo, messageWithBody } from './render.js'
@@ -40,8 +40,8 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
         finish()
       },
     }
-    const detach = core.hub.attach(session, sink)
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs)
+    let detach = () => {}
     const finish = () => {
       if (!open) return
       open = false
@@ -49,9 +49,10 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
       detach()
     }
     res.once('close', () => sink.close())
-    deliverOnConnect(core, session, sink).catch((err) =>
-      core.log('events', 'deliver_failed', { session: session.id, error: String(err) }),
-    )
+    void connectStream(core, session, sink).then((detachFromHub) => {
+      detach = detachFromHub
+      if (!open) detach() // the client left while what waited was being sent
+    })
     return RESPONSE_ALREADY_SENT
   })
   return api
