@@ -4,7 +4,7 @@ import { DELIVERY_METHODS } from '../core/capabilities.js'
 import { ImpsError, result } from '../core/codes.js'
 import type { Core } from '../core/context.js'
 import { endSession, keepAlive, login, setCapabilities } from '../core/login.js'
-import { capabilityRequest, renderCapabilities } from './capability-input.js'
+import { capabilityRequest } from './capability-input.js'
 import { type ApiEnv, clientAddress, sessionAuth } from './middleware.js'
 import { answer, iso } from './render.js'
 import { optInt, optObject, optOneOf, optStr, readJson, str } from './validate.js'
@@ -41,7 +41,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
       token: session.token,
       sessionId: session.id,
       keepAliveTime: session.ttlSeconds,
-      capabilities: renderCapabilities(session.capabilities),
+      capabilities: session.capabilities,
       pending,
     })
   })
@@ -49,7 +49,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
   api.post('/capabilities', auth, async (c) => {
     const session = c.get('session')
     setCapabilities(core, session, capabilityRequest(await readJson(c)))
-    return answer(c, 200, { capabilities: renderCapabilities(session.capabilities) })
+    return answer(c, 200, { capabilities: session.capabilities })
   })
 
   api.post('/delivery-method', auth, async (c) => {
@@ -58,7 +58,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
     if (!deliveryMethod) throw new ImpsError(402, `Bad parameter: "deliveryMethod" is required (${DELIVERY_METHODS.join(', ')})`)
     const session = c.get('session')
     setCapabilities(core, session, { deliveryMethod })
-    return answer(c, 200, { capabilities: renderCapabilities(session.capabilities) })
+    return answer(c, 200, { capabilities: session.capabilities })
   })
 
   api.post('/keepalive', auth, async (c) => {

@@ -1,6 +1,5 @@
 import { type CapabilityRequest, DELIVERY_METHODS } from '../core/capabilities.js'
 import { ImpsError } from '../core/codes.js'
-import type { Capabilities } from '../core/types.js'
 import { type Json, optBool, optInt, optOneOf, optStrArray } from './validate.js'
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i
@@ -17,8 +16,4 @@ export function capabilityRequest(o: Json): CapabilityRequest {
     acceptedContentTypes: types,
     acceptedContentLength: optInt(o, 'acceptedContentLength', 1),
   }
-}
-
-export function renderCapabilities(c: Capabilities) {
-  return { ...c }
 }

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { type Code, CODES, type Result, httpStatus, result } from '../core/codes.js'
+import { type Code, type Result, httpStatus, result } from '../core/codes.js'
 import type { StoredMessage, StoredReport } from '../core/types.js'
 
-const iso = (ms: number) => new Date(ms).toISOString()
+export const iso = (ms: number) => new Date(ms).toISOString()
 
 /** MessageInfo (PROTOCOL.md 3) */
 export function messageInfo(m: StoredMessage) {
@@ -30,4 +30,3 @@ export function answer(c: Context, res: Result | Code, fields: Record<string, un
   return c.json({ result: r, ...fields }, httpStatus(r.code) as ContentfulStatusCode)
 }
 
-export { CODES, iso }
