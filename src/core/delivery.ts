@@ -49,12 +49,20 @@ export async function connectStream(core: Core, session: Session, sink: Sink): P
   try {
     const waiting = await pendingFor(core, session.userId)
     const method = session.capabilities.deliveryMethod
-    if (method === 'push') for (const message of waiting) sink.send({ event: 'message', message })
+    if (method === 'push') {
+      for (const message of waiting) {
+        sink.send({ event: 'message', message })
+        const full = sink.ready?.()
+        if (full) await full
+      }
+    }
     if (method === 'notify' && waiting.length) sink.send({ event: 'notification', messages: waiting })
     if (method !== 'pull') for (const m of waiting) sent.add(m.id)
     for (const report of await core.store.listReports(session.userId)) {
       sink.send({ event: 'report', report })
       sent.add(report.id)
+      const full = sink.ready?.()
+      if (full) await full
     }
   } catch (err) {
     // the stream stays: what could not be read now goes out on the next stream

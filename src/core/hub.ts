@@ -12,6 +12,8 @@ export type ServerEvent =
 export interface Sink {
   send(e: ServerEvent): void
   close(): void
+  /** a promise while the stream cannot take more (a long backlog is written at the pace the client reads) */
+  ready?(): Promise<void> | undefined
 }
 
 /** Who is connected: the open event streams of each session. */

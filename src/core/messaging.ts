@@ -111,9 +111,14 @@ export async function rejectMessage(core: Core, userId: string, id: string): Pro
 }
 
 async function settleOnce(core: Core, userId: string, id: string, code: 200 | 538): Promise<void> {
-  const m = await core.store.getMessage(userId, id)
-  if (m && (await settle(core, m, code))) return
-  // gone already: fine if it went the same way (a repeat), not if it was rejected, expired or never here
-  if ((await core.settled.outcome(userId, id)) === code) return
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const m = await core.store.getMessage(userId, id)
+    if (m && (await settle(core, m, code))) return
+    // gone already: fine if it went the same way (a repeat, or one running alongside)…
+    const outcome = await core.settled.outcome(userId, id)
+    if (outcome === code) return
+    // …but if the one alongside failed, the message is back: try again
+    if (outcome !== undefined || !(await core.store.getMessage(userId, id))) break
+  }
   throw new ImpsError(426, `Invalid message id: no message "${id.slice(0, 64)}" waits for you`)
 }

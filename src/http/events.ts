@@ -11,6 +11,8 @@ import { deliveryReport, messageInfo, messageWithBody } from './render.js'
 /** a comment line this often keeps idle connections (and the proxies between) open; the protocol asks for ≤ 25 s */
 export const HEARTBEAT_MS = 20_000
 const MAX_UNREAD_BYTES = 4 * 1024 * 1024
+/** what waits at connect is written no faster than the client reads it, this much ahead */
+const BACKLOG_HIGH_WATER = 256 * 1024
 
 /**
  * GET /events: the session's Server-Sent Events stream (NewMessage, MessageNotification, DeliveryReport,
@@ -31,13 +33,25 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
       send(e) {
         if (!open) return
         res.write(`event: ${e.event}\ndata: ${JSON.stringify(render(e))}\n\n`)
-        // a client that stopped reading is cut off rather than buffered for without end; nothing is lost,
-        // since what was sent waits until confirmed and goes out again on its next stream
-        if (res.writableLength > MAX_UNREAD_BYTES) sink.close()
+        // a client that stopped reading is cut off (its buffer dropped) rather than buffered for without end;
+        // nothing is lost, since what was sent waits until confirmed and goes out again on its next stream
+        if (res.writableLength > MAX_UNREAD_BYTES) res.destroy()
       },
       close() {
         if (open) res.end()
         finish()
+      },
+      ready() {
+        if (!open || res.writableLength < BACKLOG_HIGH_WATER) return undefined
+        return new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done)
+            res.off('close', done)
+            resolve()
+          }
+          res.on('drain', done)
+          res.on('close', done)
+        })
       },
     }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs)

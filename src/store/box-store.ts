@@ -91,11 +91,12 @@ export abstract class BoxStore implements Store {
   async listMessages(recipient: string): Promise<StoredMessage[]> {
     const box = await this.box(recipient)
     this.tally.resetEarliest(recipient, box.messages.values())
-    return [...box.messages.values()]
+    return [...box.messages.values()].filter((m) => this.#durable(recipient, m.id))
   }
 
   async getMessage(recipient: string, id: string): Promise<StoredMessage | undefined> {
-    return (await this.box(recipient)).messages.get(id)
+    const m = (await this.box(recipient)).messages.get(id)
+    return m && this.#durable(recipient, id) ? m : undefined
   }
 
   async removeMessage(recipient: string, id: string, report?: StoredReport): Promise<StoredMessage | undefined> {
@@ -110,7 +111,7 @@ export abstract class BoxStore implements Store {
   }
 
   async listReports(owner: string): Promise<StoredReport[]> {
-    return [...(await this.box(owner)).reports.values()]
+    return [...(await this.box(owner)).reports.values()].filter((r) => this.#durable(owner, r.id))
   }
 
   async removeReport(owner: string, id: string): Promise<StoredReport | undefined> {
@@ -132,6 +133,16 @@ export abstract class BoxStore implements Store {
 
   mailboxes(): MailboxSummary[] {
     return this.tally.mailboxes()
+  }
+
+  /**
+   * Messages and reports whose adding is not yet on disk (`user\nid`). Readers do not see them, so nothing can
+   * be shown, confirmed or acknowledged before it is durable, and undoing a failed batch never races a reader.
+   */
+  readonly #adding = new Set<string>()
+
+  #durable(user: string, id: string): boolean {
+    return this.#adding.size === 0 || !this.#adding.has(`${user}\n${id}`)
   }
 
   protected async box(user: string): Promise<Box> {
@@ -160,12 +171,15 @@ export abstract class BoxStore implements Store {
         break
       }
     }
-    const results = ops.map((op) => applyOp(boxes.get(opUser(op))!, op))
+    // what another commit is still adding cannot be removed yet: to every reader it does not exist
+    const results = ops.map((op) =>
+      (op.o === 'd' || op.o === 'a') && !this.#durable(op.u, op.id) ? undefined : applyOp(boxes.get(opUser(op))!, op),
+    )
+    const added = ops.flatMap((op, i) => (results[i] && (op.o === 'm' || op.o === 'r') ? [addedKey(op)] : []))
     const undo = () =>
       ops.forEach((op, i) => {
         const inverse = inverseOp(op, results[i])
-        if (inverse) applyOp(boxes.get(opUser(inverse))!, inverse)
-        this.#countUndone(op, results[i])
+        if (inverse && applyOp(boxes.get(opUser(inverse))!, inverse)) this.#countUndone(op, results[i])
       })
     ops.forEach((op, i) => this.countApplied(op, results[i], false))
     if (!proceed(results)) {
@@ -173,6 +187,7 @@ export abstract class BoxStore implements Store {
       return results
     }
     for (const u of users) this.touch(u)
+    for (const key of added) this.#adding.add(key)
     this.gate.enter()
     try {
       await this.persist(ops)
@@ -181,6 +196,7 @@ export abstract class BoxStore implements Store {
       for (const u of users) this.touch(u)
       throw err
     } finally {
+      for (const key of added) this.#adding.delete(key)
       this.gate.leave()
     }
     return results
@@ -202,4 +218,8 @@ export abstract class BoxStore implements Store {
     if (op.o === 'r') this.tally.removeReport(op.r)
     if (op.o === 'a') this.tally.addReport(changed as StoredReport)
   }
+}
+
+function addedKey(op: Op): string {
+  return op.o === 'm' ? `${op.m.recipient}\n${op.m.id}` : op.o === 'r' ? `${op.r.owner}\n${op.r.id}` : ''
 }

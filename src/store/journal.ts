@@ -197,9 +197,9 @@ export class Journal {
     const batch = this.#pending
     this.#pending = []
     if (batch.length === 0) return
+    const buf = Buffer.from(batch.map((w) => w.line).join(''))
     try {
       if (!this.#fd) await this.#openSegment(this.#seq + 1)
-      const buf = Buffer.from(batch.map((w) => w.line).join(''))
       if (this.#size + buf.length > this.#allocated) {
         // a nearly full disk may still take the batch itself, appended (O_DSYNC makes the new size durable too)
         await this.#preallocate(this.#size + buf.length).catch(() => {})
@@ -215,22 +215,32 @@ export class Journal {
       for (const w of batch) w.resolve()
     } catch (err) {
       this.failing = true
-      await this.#discardTail()
+      await this.#discardTail(buf.length)
       for (const w of batch) w.reject(err)
     }
   }
 
-  /** cuts a half-written batch off so that it can never be replayed; failing that, declares it void in a new segment */
-  async #discardTail(): Promise<void> {
+  /**
+   * Makes a failed batch unreplayable before anyone hears it failed: cut it off; failing that, overwrite it with
+   * zeros (the blocks exist, and replay skips zeros); failing that too, open the next segment at once, whose
+   * synced header declares the tail void.
+   */
+  async #discardTail(failedLength: number): Promise<void> {
+    const fd = this.#fd
+    if (!fd) return
     try {
-      await this.#fd?.truncate(this.#size)
-      await this.#fd?.datasync()
+      await fd.truncate(this.#size)
+      await fd.datasync()
       this.#allocated = this.#size
-    } catch {
-      // the tail cannot be cut off: the next segment's header declares it void instead
-      this.#voids.push({ seq: this.#seq, from: this.#size })
-      await this.#fd?.close().catch(() => {})
-      this.#fd = undefined
-    }
+      return
+    } catch {}
+    try {
+      await writeFully(fd, Buffer.alloc(failedLength), this.#size)
+      return
+    } catch {}
+    this.#voids.push({ seq: this.#seq, from: this.#size })
+    await fd.close().catch(() => {})
+    this.#fd = undefined
+    await this.#openSegment(this.#seq + 1).catch(() => {})
   }
 }

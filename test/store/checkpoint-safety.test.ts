@@ -43,6 +43,29 @@ function slowFailingJournal(): { fs: Fs; setFail(v: boolean): void } {
   return { fs, setFail: (v) => (fail = v) }
 }
 
+describe('what is not yet durable is invisible', () => {
+  it('a message still being written cannot be listed, read or confirmed; if its write fails it never was', async () => {
+    const dir = tempDir()
+    const disk = slowFailingJournal()
+    const store = await LowdbStore.open(dir, { fs: disk.fs })
+    const m = msg('bob')
+    const adding = store.addMessages([m])
+    await new Promise((r) => setImmediate(r)) // applied in memory, its journal write under way
+    assert.equal(store.inboxUsage('bob').messages, 1, 'counted at once, so that quotas hold')
+    assert.deepEqual(await store.listMessages('bob'), [])
+    assert.equal(await store.getMessage('bob', m.id), undefined)
+    disk.setFail(true)
+    assert.equal(await store.removeMessage('bob', m.id), undefined, 'nothing to confirm yet')
+    await assert.rejects(adding, /EIO/)
+    disk.setFail(false)
+    assert.deepEqual(store.inboxUsage('bob'), { messages: 0, bytes: 0 })
+    await store.close()
+    const again = await LowdbStore.open(dir)
+    assert.deepEqual(await again.listMessages('bob'), [])
+    await again.close()
+  })
+})
+
 describe('checkpoints see only what is durable', () => {
   it('a send refused while a checkpoint runs is never written to a box file', async () => {
     const dir = tempDir()

@@ -64,6 +64,7 @@ describe('a failed batch that cannot be cut off', () => {
     failWrites = true
     failTruncate = true
     await assert.rejects(journal.append([{ o: 'm', m: msg('bob') }]), /EIO/)
+    assert.deepEqual(await journal.segments(), [1, 2], 'the void is on disk before the sender hears of the failure')
     failWrites = false
     failTruncate = false
     const after = msg('bob')
