@@ -1,7 +1,7 @@
 import { runCli, UsageError } from './cli/index.js'
 import { ConfigError } from './config.js'
 import { ImpsError } from './core/codes.js'
-import { DataDirLockedError } from './store/lock.js'
+import { DataDirError } from './store/lock.js'
 
 /** `pigeonhole [serve|user …|admin passwd|stats] [--flags]`: see src/cli/help.ts */
 async function main(): Promise<void> {
@@ -14,7 +14,7 @@ main().catch((err) => {
     process.stderr.write(`pigeonhole: ${err.message}\nRun "pigeonhole --help" for the commands.\n`)
     process.exit(2)
   }
-  const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof ImpsError
+  const known = err instanceof ConfigError || err instanceof DataDirError || err instanceof ImpsError
   process.stderr.write(`pigeonhole: ${known ? err.message : (err as Error).stack ?? String(err)}\n`)
   process.exit(err instanceof ImpsError ? 1 : known ? 2 : 1)
 })

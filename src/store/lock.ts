@@ -1,7 +1,7 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-export class DataDirLockedError extends Error {}
+export class DataDirError extends Error {}
 
 /**
  * One server per data directory: a lock file holding the owner's pid. A lock left by a process that no
@@ -24,14 +24,14 @@ export function acquireLock(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const owner = Number(readFileSync(path, 'utf8').trim())
       if (owner && isRunning(owner)) {
-        throw new DataDirLockedError(
+        throw new DataDirError(
           `the data directory ${dir} is in use by another Pigeonhole (pid ${owner}); stop it first`,
         )
       }
       unlinkSync(path) // stale: its owner is gone
     }
   }
-  throw new DataDirLockedError(`could not lock the data directory ${dir}`)
+  throw new DataDirError(`could not lock the data directory ${dir}`)
 }
 
 function isRunning(pid: number): boolean {

@@ -8,7 +8,7 @@ import { ACCOUNTS_SCHEMA, type AccountsFile, BoxStore, emptyAccounts } from './b
 import { DurableJSONFile } from './durable-json-file.js'
 import { type Fs, nodeFs } from './fs.js'
 import { Journal } from './journal.js'
-import { acquireLock } from './lock.js'
+import { acquireLock, DataDirError } from './lock.js'
 import { migrate } from './migrate.js'
 import type { StoreStats } from './store.js'
 
@@ -57,7 +57,11 @@ export class LowdbStore extends BoxStore {
   }
 
   static async open(dir: string, opts: LowdbStoreOptions = {}): Promise<LowdbStore> {
-    for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true })
+    try {
+      for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true })
+    } catch (err) {
+      throw new DataDirError(`cannot use ${dir} as the data directory: ${(err as Error).message}`)
+    }
     const release = acquireLock(dir)
     const store = new LowdbStore(dir, opts.fs ?? nodeFs, opts, release)
     try {
