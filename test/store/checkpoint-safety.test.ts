@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict'
 import * as fsp from 'node:fs/promises'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import type { StoredMessage } from '../../src/core/types.js'
 import type { Fs } from '../../src/store/fs.js'
 import { LowdbStore } from '../../src/store/lowdb-store.js'
 import { FailingFs } from '../support/failing-fs.js'
+import { tempDir } from '../support/temp.js'
 import { msg } from '../support/records.js'
-
-const dirs: string[] = []
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'pigeonhole-ckpt-'))
-  dirs.push(d)
-  return d
-}
 
 /** journal writes that are slow, and that fail while `fail` is set */
 function slowFailingJournal(): { fs: Fs; setFail(v: boolean): void } {
@@ -67,7 +60,8 @@ describe('what is not yet durable is invisible', () => {
 })
 
 describe('checkpoints see only what is durable', () => {
-  it('a send refused while a checkpoint runs is never written to a box file', async () => {
+  /** a store holding m1 whose journal fails while a checkpoint runs and `refused` is attempted */
+  async function refusedDuringCheckpoint(refused: (store: LowdbStore, m1: StoredMessage) => Promise<unknown>) {
     const dir = tempDir()
     const disk = slowFailingJournal()
     const store = await LowdbStore.open(dir, { fs: disk.fs, maxCachedItems: 0 })
@@ -75,10 +69,14 @@ describe('checkpoints see only what is durable', () => {
     await store.addMessages([m1])
     disk.setFail(true)
     const checkpoint = store.checkpoint().catch(() => {})
-    const refused = store.addMessages([msg('bob')])
-    await assert.rejects(refused, /EIO/)
+    await assert.rejects(refused(store, m1), /EIO/)
     await checkpoint
     disk.setFail(false)
+    return { dir, store, m1 }
+  }
+
+  it('a send refused while a checkpoint runs is never written to a box file', async () => {
+    const { dir, store, m1 } = await refusedDuringCheckpoint((s) => s.addMessages([msg('bob')]))
     assert.deepEqual((await store.listMessages('bob')).map((m) => m.id), [m1.id])
     assert.deepEqual(store.inboxUsage('bob'), { messages: 1, bytes: m1.size })
     await store.close()
@@ -88,16 +86,7 @@ describe('checkpoints see only what is durable', () => {
   })
 
   it('a confirmation refused while a checkpoint runs leaves the message in place', async () => {
-    const dir = tempDir()
-    const disk = slowFailingJournal()
-    const store = await LowdbStore.open(dir, { fs: disk.fs, maxCachedItems: 0 })
-    const m1 = msg('bob')
-    await store.addMessages([m1])
-    disk.setFail(true)
-    const checkpoint = store.checkpoint().catch(() => {})
-    await assert.rejects(store.removeMessage('bob', m1.id), /EIO/)
-    await checkpoint
-    disk.setFail(false)
+    const { dir, store, m1 } = await refusedDuringCheckpoint((s, m) => s.removeMessage('bob', m.id))
     await store.close()
     const again = await LowdbStore.open(dir)
     assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [m1.id])

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { nodeFs } from '../../src/store/fs.js'
 import { Journal } from '../../src/store/journal.js'
 import { msg } from '../support/records.js'
+import { tempDir } from '../support/temp.js'
 
-const dirs: string[] = []
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('journal segments written ahead with zeros', () => {
   it('reads back every batch, and the zero tail is neither a batch nor a torn line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pigeonhole-journal-'))
-    dirs.push(dir)
+    const dir = tempDir('pigeonhole-journal-')
     const journal = new Journal(dir, nodeFs)
     await journal.start(0)
     const batches = Array.from({ length: 50 }, (_, i) => [{ o: 'm' as const, m: msg(`u${i % 5}`) }])
@@ -32,8 +29,7 @@ describe('journal segments written ahead with zeros', () => {
 
 describe('a failed batch that cannot be cut off', () => {
   it('is declared void by the next segment and never replayed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pigeonhole-journal-'))
-    dirs.push(dir)
+    const dir = tempDir('pigeonhole-journal-')
     let failWrites = false
     let failTruncate = false
     const fs = {

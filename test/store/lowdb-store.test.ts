@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict'
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { LowdbStore } from '../../src/store/lowdb-store.js'
+import { tempDir } from '../support/temp.js'
 import { msg, user } from '../support/records.js'
 
-const dirs: string[] = []
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'pigeonhole-lowdb-'))
-  dirs.push(d)
-  return d
-}
 
 describe('LowdbStore on disk', () => {
   it('writes the same bytes for one send whether 1 or 1,000 other mailboxes exist', async () => {
