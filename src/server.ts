@@ -1,3 +1,4 @@
+import './http/lean-web-globals.js'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'

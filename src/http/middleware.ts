@@ -1,3 +1,4 @@
+import './lean-web-globals.js'
 import type { ServerResponse } from 'node:http'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -53,18 +54,22 @@ const SECURITY_HEADERS: Record<string, string> = {
 }
 
 /**
- * The headers of Hono's secureHeaders(). On Node they go straight onto the outgoing message, where the
- * response's own headers (the dashboard's policy, say) still win; setting them through Hono would build a web
- * Headers object for every answer (a twentieth of a send's CPU). JSON needs no sources, so the policy allows none.
+ * Headers every answer carries unless it sets its own. On Node they go straight onto the outgoing message, where
+ * the answer's own headers still win and a later call replaces an earlier one. Setting them through Hono would
+ * build a web Headers object for every answer (a twentieth of a send's CPU), and setting one on an answer
+ * already made turns @hono/node-server's light Response into a real one (loading undici, lean-web-globals.ts).
  */
-export function securityHeaders(): MiddlewareHandler {
+export function defaultHeaders(headers: Record<string, string>): MiddlewareHandler {
   return async (c, next) => {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
-    if (outgoing) for (const name in SECURITY_HEADERS) outgoing.setHeader(name, SECURITY_HEADERS[name])
-    else for (const name in SECURITY_HEADERS) c.header(name, SECURITY_HEADERS[name])
+    if (outgoing) for (const name in headers) outgoing.setHeader(name, headers[name])
+    else for (const name in headers) c.header(name, headers[name])
     await next()
   }
 }
+
+/** the headers of Hono's secureHeaders(); JSON needs no sources, so the policy allows none */
+export const securityHeaders = (): MiddlewareHandler => defaultHeaders(SECURITY_HEADERS)
 
 /**
  * A log line for every request refused or failed (status ≥ 400). Successful calls are logged by the events they

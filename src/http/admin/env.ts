@@ -6,6 +6,11 @@ export type AdminContext = Context<AdminEnv>
 
 /** a form field as a trimmed string ('' when absent or a file) */
 export async function field(c: Context, name: string): Promise<string> {
+  // The dashboard's forms are URL-encoded. Hono's parseBody would build a web FormData for them, which
+  // loads undici (see lean-web-globals.ts); URLSearchParams reads the same fields.
+  if (c.req.header('content-type')?.startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(await c.req.text()).get(name)?.trim() ?? ''
+  }
   const body = await c.req.parseBody()
   const v = body[name]
   return typeof v === 'string' ? v.trim() : ''

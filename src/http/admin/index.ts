@@ -3,6 +3,7 @@ import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { AdminSessions } from '../../core/admin-sessions.js'
 import type { Core } from '../../core/context.js'
+import { defaultHeaders } from '../middleware.js'
 import { ErrorPage } from '../../../views/layout.js'
 import { actionRoutes } from './actions.js'
 import { assetRoutes } from './assets.js'
@@ -16,13 +17,8 @@ export const ADMIN_CSP = [
   "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ')
 
-function adminHeaders(): MiddlewareHandler {
-  return async (c, next) => {
-    await next()
-    c.header('Content-Security-Policy', ADMIN_CSP)
-    if (!c.res.headers.get('cache-control')) c.header('Cache-Control', 'no-store')
-  }
-}
+/** the dashboard's policy replaces the API's; pages are never cached, unless an answer says otherwise (the assets) */
+const adminHeaders = (): MiddlewareHandler => defaultHeaders({ 'Content-Security-Policy': ADMIN_CSP, 'Cache-Control': 'no-store' })
 
 /** the dashboard under /admin: static assets, login, then pages and actions behind an admin session */
 export function adminRoutes(core: Core): Hono<AdminEnv> {
