@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { ADMIN_CSP } from '../../src/http/admin/index.js'
 import { undiciLoaded } from '../../src/http/lean-web-globals.js'
 import { AdminHttp } from '../support/admin.js'
 import type { Client } from '../support/client.js'
@@ -33,10 +34,15 @@ describe('a whole conversation, API and dashboard, never loads undici in the ser
 
     const admin = new AdminHttp(srv.url)
     assert.equal((await admin.login('lean-password')).status, 303)
-    assert.match((await admin.page('/admin/users/bob')).html, /bob/)
+    const page = await admin.page('/admin/users/bob')
+    assert.match(page.html, /bob/)
+    assert.equal(page.res.headers.get('content-security-policy'), ADMIN_CSP, "the dashboard's policy replaces the API's")
+    assert.equal(page.res.headers.get('cache-control'), 'no-store')
     assert.equal((await admin.action('/admin/users/bob/lists/block', { add: 'carol' })).status, 303)
     assert.match((await admin.page('/admin/users/bob')).html, /carol/)
-    assert.equal((await fetch(srv.url + '/admin/assets/htmx.min.js')).status, 200)
+    const asset = await fetch(srv.url + '/admin/assets/htmx.min.js')
+    assert.equal(asset.status, 200)
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=3600', "an answer's own header wins")
     stream.close()
 
     assert.equal(undiciLoaded(), false, 'a real Request or Response was built')
