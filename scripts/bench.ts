@@ -61,6 +61,7 @@ const ROWS: Row[] = [
   { figure: 'B1 latency p99', unit: 'ms', target: '≤ 50', ok: (v) => v <= 50, get: col('B1', 'p99Ms') },
   { figure: 'B1 cold: messages/s', unit: 'msg/s', target: '', ok: () => true, get: col('B1', 'coldMsgsPerSec') },
   { figure: 'B1 cold: latency p99', unit: 'ms', target: '', ok: () => true, get: col('B1', 'coldP99Ms') },
+  { figure: 'B1 cold: server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B1', 'coldServerUsPerMsg') },
   { figure: 'B1 server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B1', 'serverUsPerMsg') },
   { figure: 'B1 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B1', 'storedWrong') },
   { figure: 'B2 all arrived', unit: 's', target: '≤ 0.1', ok: (v) => v <= 0.1, get: col('B2', 'arrivedS') },

@@ -126,6 +126,7 @@ export async function b1(opts: Options, run: number): Promise<Figures> {
       figures = await burst(s, senders, recipients, messages, `${tag}w`)
       figures.coldMsgsPerSec = cold.msgsPerSec
       figures.coldP99Ms = cold.p99Ms
+      figures.coldServerUsPerMsg = cold.serverUsPerMsg
       figures.failures += cold.failures
       figures.rssAfterMb = s.rss().rssMb
       for (const c of senders) c.close()

@@ -14,6 +14,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
   #next: { data: T; promise: Promise<void> } | undefined
   /** bytes handed to the disk so far, for tests and benchmarks */
   bytesWritten = 0
+  /** the size of the file at the last read (0 when there was none) */
+  bytesRead = 0
 
   constructor(path: string, fs: Fs = nodeFs) {
     this.#path = path
@@ -22,12 +24,16 @@ export class DurableJSONFile<T> implements Adapter<T> {
   }
 
   async read(): Promise<T | null> {
+    let text: string
     try {
-      return JSON.parse(await this.#fs.readFile(this.#path, 'utf8')) as T
+      text = await this.#fs.readFile(this.#path, 'utf8')
     } catch (err) {
+      this.bytesRead = 0
       if (isNotFound(err)) return null
       throw err
     }
+    this.bytesRead = Buffer.byteLength(text)
+    return JSON.parse(text) as T
   }
 
   write(data: T): Promise<void> {

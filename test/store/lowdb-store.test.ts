@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { LowdbStore } from '../../src/store/lowdb-store.js'
@@ -98,5 +99,23 @@ describe('LowdbStore on disk', () => {
     assert.equal(again.stats().messages, 400)
     assert.equal((await again.listMessages('user19')).length, 20)
     await again.close()
+  })
+
+  it('gives a user without a box file an empty box without asking the disk, and reads one written since', async () => {
+    const dir = tempDir()
+    const touched: string[] = []
+    const counting = { ...fsp, readFile: ((path: string, ...rest: never[]) => (touched.push(String(path)), fsp.readFile(path, ...rest))) as typeof fsp.readFile }
+    counting.stat = ((path: string, ...rest: never[]) => (touched.push(String(path)), fsp.stat(path, ...rest))) as typeof fsp.stat
+    const store = await LowdbStore.open(dir, { fs: counting, maxCachedItems: 10 })
+    touched.length = 0
+    await store.addMessages([msg('newbie')])
+    assert.deepEqual(touched.filter((p) => p.includes('boxes')), [], 'no read for a box that has no file')
+    await store.checkpoint()
+    for (let i = 0; i < 5; i++) await store.addMessages(Array.from({ length: 5 }, () => msg(`other${i}`)))
+    await store.checkpoint() // the cache holds 10 items, so newbie's clean box is dropped
+    assert.equal(store.cachedBoxes() < 6, true)
+    assert.equal((await store.listMessages('newbie')).length, 1, 'read back from its file')
+    assert.ok(touched.some((p) => p.endsWith(join('boxes', 'newbie.json'))))
+    await store.close()
   })
 })
