@@ -127,6 +127,8 @@ export async function b1(opts: Options, run: number): Promise<Figures> {
       figures.coldMsgsPerSec = cold.msgsPerSec
       figures.coldP99Ms = cold.p99Ms
       figures.coldServerUsPerMsg = cold.serverUsPerMsg
+      figures.coldServerCpu = cold.serverCpu
+      figures.coldClientCpu = cold.clientCpu
       figures.failures += cold.failures
       figures.rssAfterMb = s.rss().rssMb
       for (const c of senders) c.close()

@@ -21,7 +21,6 @@ const standIns = new Map<Name, Class>()
 /** the real class; the first call loads undici and takes all three, leaving the globals as they are now */
 function realClass(name: Name): Class {
   if (real.size === 0) {
-    if (process.env.PIGEONHOLE_TRACE_UNDICI) console.trace(`undici loaded for ${name}`)
     for (const [each, lazyGetter] of lazyGetters) {
       const current = Object.getOwnPropertyDescriptor(globalThis, each)!
       // Node's lazy getter replaces the global with the real class; put back what stood there.
