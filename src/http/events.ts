@@ -11,13 +11,11 @@ import { deliveryReport, messageInfo, messageWithBody } from './render.js'
 /**
  * Tells @hono/node-server that the answer was written to Node's response already, with the header its own
  * RESPONSE_ALREADY_SENT carries. That one is a real Response, built when its module loads, and would load
- * undici (see lean-web-globals.ts); the adapter reads only the headers and the null body of this one.
+ * undici (see lean-web-globals.ts); the adapter reads only the headers and the null body of this one. One per
+ * request, so that nothing can carry a change from one stream's answer to the next.
  */
-const RESPONSE_ALREADY_SENT = {
-  status: 200,
-  body: null,
-  headers: new Headers({ 'x-hono-already-sent': 'true' }),
-} as unknown as Response
+const responseAlreadySent = (): Response =>
+  ({ status: 200, body: null, headers: new Headers({ 'x-hono-already-sent': 'true' }) }) as unknown as Response
 
 /** a comment line this often keeps idle connections (and the proxies between) open; the protocol asks for ≤ 25 s */
 export const HEARTBEAT_MS = 20_000
@@ -78,7 +76,7 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
       detach = detachFromHub
       if (!open) detach() // the client left while what waited was being sent
     })
-    return RESPONSE_ALREADY_SENT
+    return responseAlreadySent()
   })
   return api
 }

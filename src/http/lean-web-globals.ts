@@ -39,8 +39,8 @@ function realClass(name: Name): Class {
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const FORBIDDEN_VALUE = /[\0\r\n]/
-const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g
+/** CR, LF and NUL are refused by the standard; a character above U+00FF is no byte (undici refuses it too) */
+const FORBIDDEN_VALUE = /[\0\r\n\u0100-\uffff]/
 
 function headerName(name: unknown): string {
   const s = String(name)
@@ -48,15 +48,26 @@ function headerName(name: unknown): string {
   return s.toLowerCase()
 }
 
+const isHttpWhitespace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d
+
+/** the value with its leading and trailing tabs, spaces, CRs and LFs removed (a loop: a regex would backtrack) */
 function headerValue(value: unknown): string {
-  const s = String(value).replace(EDGE_WHITESPACE, '')
+  const raw = String(value)
+  let start = 0
+  let end = raw.length
+  while (start < end && isHttpWhitespace(raw.charCodeAt(start))) start++
+  while (end > start && isHttpWhitespace(raw.charCodeAt(end - 1))) end--
+  const s = start === 0 && end === raw.length ? raw : raw.slice(start, end)
   if (FORBIDDEN_VALUE.test(s)) throw new TypeError(`Invalid header value: ${JSON.stringify(s)}`)
   return s
 }
 
+/** how repeated values of one header read as one: cookies with "; " (as undici and RFC 6265 do), others ", " */
+const joined = (name: string, values: string[]) => values.join(name === 'cookie' ? '; ' : ', ')
+
 type HeadersInit = Iterable<readonly [string, string]> | Record<string, string> | undefined | null
 
-/** the Fetch standard's Headers: case-insensitive names, values joined by ", ", set-cookie kept apart */
+/** the Fetch standard's Headers: case-insensitive names, repeated values joined, set-cookie kept apart */
 export class LeanHeaders {
   // name → values in the order appended
   #map = new Map<string, string[]>()
@@ -91,8 +102,9 @@ export class LeanHeaders {
   }
 
   get(name: string): string | null {
-    const values = this.#map.get(headerName(name))
-    return values ? values.join(', ') : null
+    const key = headerName(name)
+    const values = this.#map.get(key)
+    return values ? joined(key, values) : null
   }
 
   has(name: string): boolean {
@@ -109,7 +121,7 @@ export class LeanHeaders {
       const values = this.#map.get(key)
       if (!values) continue
       if (key === 'set-cookie') for (const v of values) yield [key, v]
-      else yield [key, values.join(', ')]
+      else yield [key, joined(key, values)]
     }
   }
 
@@ -181,5 +193,8 @@ function install(): void {
 
 install()
 
-/** whether undici has been loaded through these globals (for tests and the benchmark's account) */
+/** whether the stand-ins are in place (they are not if something touched the globals before this module) */
+export const leanGlobalsInstalled = (): boolean => globalThis.Headers === (LeanHeaders as unknown)
+
+/** whether undici has been loaded through these globals */
 export const undiciLoaded = (): boolean => real.size > 0

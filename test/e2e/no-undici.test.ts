@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
+import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { ADMIN_CSP } from '../../src/http/admin/index.js'
-import { undiciLoaded } from '../../src/http/lean-web-globals.js'
+import { leanGlobalsInstalled, undiciLoaded } from '../../src/http/lean-web-globals.js'
 import { AdminHttp } from '../support/admin.js'
 import type { Client } from '../support/client.js'
 import { TestServer } from '../support/server.js'
@@ -45,6 +46,26 @@ describe('a whole conversation, API and dashboard, never loads undici in the ser
     assert.equal(asset.headers.get('cache-control'), 'public, max-age=3600', "an answer's own header wins")
     stream.close()
 
+    assert.equal(leanGlobalsInstalled(), true)
     assert.equal(undiciLoaded(), false, 'a real Request or Response was built')
+  })
+
+  it('reads chunked bodies from Node\'s message: whole, too large (413), or cut off by a client that vanished', async () => {
+    const chunked = (body: string, vanish = false) =>
+      new Promise<number | 'gone'>((resolve, reject) => {
+        const req = request(srv.url + '/api/v1/login', { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume()
+          resolve(res.statusCode!)
+        })
+        req.on('error', (err) => (vanish ? resolve('gone') : reject(err)))
+        req.write(body.slice(0, 10))
+        if (vanish) setImmediate(() => req.destroy())
+        else req.end(body.slice(10))
+      })
+    assert.equal(await chunked(JSON.stringify({ userId: 'alice', password: 'alice-password' })), 200)
+    assert.equal(await chunked(JSON.stringify({ userId: 'alice', password: 'x'.repeat(2_000_000) })), 413)
+    assert.equal(await chunked(JSON.stringify({ userId: 'alice', password: 'alice-password' }), true), 'gone')
+    assert.equal((await fetch(srv.url + '/healthz')).status, 200)
+    assert.equal(undiciLoaded(), false)
   })
 })

@@ -127,9 +127,13 @@ describe('block and grant lists', () => {
     await alice.login()
     const sent = await alice.send('bob', 'you will not see this', { deliveryReport: true })
     await alice.send('bob', 'nor this')
+    const aliceStream = await alice.openStream()
     await bob.loginWith('push')
     await bob.post('/blocklist', { block: { inUse: true, add: ['alice'] } })
     const stream = await bob.openStream()
+    // the drop happens as bob's stream connects; alice hears of it when its report is on disk
+    const heard = await aliceStream.next()
+    assert.deepEqual([heard.event, heard.data.messageId, heard.data.result.code], ['report', sent.body.messageId, 532])
     assert.equal((await bob.get('/messages')).body.total, 0)
     assert.equal(stream.pending().filter((e) => e.event === 'message').length, 0)
     const reports = (await alice.get('/reports')).body.reports

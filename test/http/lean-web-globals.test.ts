@@ -43,6 +43,18 @@ describe('the lean Headers, Request and Response globals', () => {
     assert.throws(() => new LeanHeaders('x' as never), TypeError)
   })
 
+  it('Headers: repeated cookies join with "; ", characters above U+00FF are refused, trimming is linear', { timeout: 10_000 }, () => {
+    const h = new LeanHeaders([['cookie', 'session=abc'], ['Cookie', 'theme=dark']])
+    assert.equal(h.get('cookie'), 'session=abc; theme=dark')
+    assert.deepEqual([...h], [['cookie', 'session=abc; theme=dark']])
+    assert.equal(new LeanHeaders({ 'x-latin': 'caf\u00e9' }).get('x-latin'), 'caf\u00e9')
+    assert.throws(() => new LeanHeaders({ 'x-wide': '\u20ac' }), TypeError)
+    assert.throws(() => new LeanHeaders({ 'x-wide': '\u{1F4A5}' }), TypeError)
+    // a backtracking trim took minutes on this (quadratic); the loop takes microseconds
+    const padded = `a${' '.repeat(200_000)}b`
+    assert.equal(new LeanHeaders({ 'x-pad': `  ${padded}\t` }).get('x-pad'), padded)
+  })
+
   it('Request and Response load the real classes only when one is built, and both kinds interoperate', async () => {
     const Res = globalThis.Response
     assert.equal(undiciLoaded(), false)

@@ -8,8 +8,8 @@ export type AdminContext = Context<AdminEnv>
 export async function field(c: Context, name: string): Promise<string> {
   // The dashboard's forms are URL-encoded. Hono's parseBody would build a web FormData for them, which
   // loads undici (see lean-web-globals.ts); URLSearchParams reads the same fields.
-  if (c.req.header('content-type')?.startsWith('application/x-www-form-urlencoded')) {
-    return new URLSearchParams(await c.req.text()).get(name)?.trim() ?? ''
+  if (c.req.header('content-type')?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(await c.req.text()).getAll(name).at(-1)?.trim() ?? '' // the last, as parseBody
   }
   const body = await c.req.parseBody()
   const v = body[name]
