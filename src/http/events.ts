@@ -32,6 +32,8 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
   const api = new Hono<ApiEnv>()
   api.get('/events', sessionAuth(core, { allowQueryToken: true }), (c) => {
     const session = c.get('session')
+    // HEAD (routed here with GET) learns what a stream would be, without one being opened
+    if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' })
     const res = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
     if (!res) throw new ImpsError(503, 'Service unavailable: the event stream needs the Node HTTP server')
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })

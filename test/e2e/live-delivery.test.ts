@@ -69,6 +69,31 @@ describe('live delivery over the event stream', () => {
     assert.equal((await bob.get('/messages')).body.total, 1)
   })
 
+  it('HEAD /events answers with the stream\'s headers and opens no stream', async () => {
+    const [zed, yan] = await srv.users('zed', 'yan')
+    await zed.loginWith('push')
+    // the server runs in this process: the adapter reports a failed answer (headers written twice) on console.error
+    const errors: unknown[] = []
+    const consoleError = console.error
+    console.error = (...args: unknown[]) => void errors.push(args)
+    let head: Response
+    try {
+      head = await fetch(srv.url + '/api/v1/events', { method: 'HEAD', headers: { authorization: `Bearer ${zed.token}` } })
+    } finally {
+      console.error = consoleError
+    }
+    assert.equal(head.status, 200)
+    assert.match(head.headers.get('content-type') ?? '', /^text\/event-stream/)
+    assert.deepEqual(errors, [])
+    assert.equal(srv.server.core.hub.streamCount(), 0, 'no stream is attached for a HEAD')
+    await yan.login()
+    const sent = await yan.send('zed', 'while only a HEAD was made')
+    assert.equal(sent.body.result.code, 200, 'zed is online (logged in)')
+    const stream = await zed.openStream()
+    const first = await stream.next()
+    assert.deepEqual([first.event, first.data.body], ['message', 'while only a HEAD was made'], 'it waited for a real stream')
+  })
+
   it('online push: 200 for the sender, the event at once, offline false', async () => {
     const [alice, bob] = await srv.users('alice', 'bob')
     await alice.login()

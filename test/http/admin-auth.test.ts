@@ -52,6 +52,8 @@ describe('dashboard login, cookie and CSRF over plain HTTP', () => {
     assert.doesNotMatch(cookie, /Secure/, 'plain http: no Secure flag, or the browser would drop it')
     const offsite = await admin.post('/admin/login?next=%2F%2Fevil.example', { password: PASSWORD })
     assert.equal(offsite.headers.get('location'), '/admin', 'next= cannot leave the dashboard')
+    const control = await admin.post('/admin/login?next=%2Fadmin%2Fx%01', { password: PASSWORD })
+    assert.deepEqual([control.status, control.headers.get('location')], [303, '/admin'], 'a control character is no path')
     const tls = await admin.post('/admin/login', { password: PASSWORD }, { origin: srv.url, 'x-forwarded-proto': 'https' })
     assert.match(tls.headers.get('set-cookie')!, /; Secure/)
   })

@@ -17,9 +17,12 @@ function isHttps(c: { req: { url: string; header(n: string): string | undefined 
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
 }
 
-/** only a path inside the dashboard, so that ?next= cannot send the admin elsewhere */
+/**
+ * Only a path inside the dashboard, so that ?next= cannot send the admin elsewhere; printable ASCII without a
+ * backslash, as a path read from a URL is (a control character would be refused in the Location header).
+ */
 function safeNext(raw: string | undefined): string {
-  return raw && /^\/admin(\/[^\\]*)?$/.test(raw) && !raw.startsWith('/admin/login') ? raw : '/admin'
+  return raw && /^\/admin(\/[\x21-\x5b\x5d-\x7e]*)?$/.test(raw) && !raw.startsWith('/admin/login') ? raw : '/admin'
 }
 
 /** GET/POST /login and POST /logout */
