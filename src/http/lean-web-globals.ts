@@ -58,7 +58,7 @@ function headerValue(value: unknown): string {
   while (start < end && isHttpWhitespace(raw.charCodeAt(start))) start++
   while (end > start && isHttpWhitespace(raw.charCodeAt(end - 1))) end--
   const s = start === 0 && end === raw.length ? raw : raw.slice(start, end)
-  if (FORBIDDEN_VALUE.test(s)) throw new TypeError(`Invalid header value: ${JSON.stringify(s)}`)
+  if (FORBIDDEN_VALUE.test(s)) throw new TypeError(`Invalid header value: ${JSON.stringify(s.slice(0, 100))}`)
   return s
 }
 
