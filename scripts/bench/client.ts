@@ -1,6 +1,7 @@
 import http from 'node:http'
 import net from 'node:net'
 import type { BenchServer } from './server.js'
+import { SseFrames } from './sse-frames.js'
 
 export interface Answer {
   status: number
@@ -152,19 +153,11 @@ export class EventStream {
         },
         (res) => {
           if (res.statusCode !== 200) return reject(new Error(`events: HTTP ${res.statusCode}`))
-          let buf = ''
+          const frames = new SseFrames()
           res.setEncoding('utf8')
           res.on('data', (chunk: string) => {
             const at = performance.now()
-            buf += chunk
-            let end: number
-            while ((end = buf.indexOf('\n\n')) >= 0) {
-              const block = buf.slice(0, end)
-              buf = buf.slice(end + 2)
-              const event = /^event: (.*)$/m.exec(block)?.[1]
-              const data = /^data: (.*)$/m.exec(block)?.[1]
-              if (event && data !== undefined) onEvent(event, JSON.parse(data), at)
-            }
+            for (const e of frames.push(chunk)) onEvent(e.event, e.data, at)
           })
           res.on('error', () => {})
           resolve(stream)

@@ -58,16 +58,15 @@ const SECURITY_HEADERS: Record<string, string> = {
 }
 
 /**
- * Headers every answer carries unless it sets its own. On Node they go straight onto the outgoing message, where
+ * Headers every answer carries unless it sets its own. They go straight onto Node's outgoing message, where
  * the answer's own headers still win and a later call replaces an earlier one. Setting them through Hono would
  * build a web Headers object for every answer (a twentieth of a send's CPU), and setting one on an answer
  * already made turns @hono/node-server's light Response into a real one (loading undici, lean-web-globals.ts).
  */
 export function defaultHeaders(headers: Record<string, string>): MiddlewareHandler {
   return async (c, next) => {
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
-    if (outgoing) for (const name in headers) outgoing.setHeader(name, headers[name])
-    else for (const name in headers) c.header(name, headers[name])
+    const outgoing = (c.env as { outgoing: ServerResponse }).outgoing
+    for (const name in headers) outgoing.setHeader(name, headers[name])
     await next()
   }
 }

@@ -1,3 +1,5 @@
+import { SseFrames } from '../../scripts/bench/sse-frames.js'
+
 /** A test client's view of the event stream: parsed events, awaited one at a time. */
 export interface SseEvent {
   event: string
@@ -27,17 +29,11 @@ export class EventStream {
 
   async #pump(body: ReadableStream<Uint8Array>): Promise<void> {
     const decoder = new TextDecoder()
-    let buf = ''
+    const frames = new SseFrames()
     try {
       for await (const chunk of body) {
-        buf += decoder.decode(chunk, { stream: true })
-        let end: number
-        while ((end = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, end)
-          buf = buf.slice(end + 2)
-          const event = /^event: (.*)$/m.exec(block)?.[1]
-          const data = /^data: (.*)$/m.exec(block)?.[1]
-          if (event && data !== undefined) this.events.push({ event, data: JSON.parse(data) })
+        for (const e of frames.push(decoder.decode(chunk, { stream: true }))) {
+          this.events.push(e)
           this.#wake()
         }
       }
