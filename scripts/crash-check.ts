@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { LowdbStore } from '../src/store/lowdb-store.js'
+import { LowdbStore } from '../src/store/embedded/lowdb-store.js'
 
 export interface Acked {
   id: string
@@ -34,20 +34,20 @@ export async function checkDataDir(dir: string, acked: Acked[]): Promise<{ probl
     const boxes = new Map<string, string[]>()
     const outbox = new Map<string, number>()
     let stored = 0
-    for (const user of store.listUsers()) {
+    for (const user of await store.listUsers()) {
       const messages = await store.listMessages(user.id)
       boxes.set(user.id, messages.map((m) => m.id))
       stored += messages.length
-      const usage = store.inboxUsage(user.id)
+      const usage = (await store.usage([user.id]))[0].inbox
       const bytes = messages.reduce((n, m) => n + m.size, 0)
       if (usage.messages !== messages.length || usage.bytes !== bytes) {
         problems.push(`${user.id}: counted ${usage.messages} messages / ${usage.bytes} bytes, holds ${messages.length} / ${bytes}`)
       }
       for (const m of messages) outbox.set(m.sender, (outbox.get(m.sender) ?? 0) + 1)
     }
-    for (const user of store.listUsers()) {
-      if (store.outboxQueued(user.id) !== (outbox.get(user.id) ?? 0)) {
-        problems.push(`${user.id}: outbox counted ${store.outboxQueued(user.id)}, holds ${outbox.get(user.id) ?? 0}`)
+    for (const user of await store.listUsers()) {
+      if ((await store.usage([user.id]))[0].outbox !== (outbox.get(user.id) ?? 0)) {
+        problems.push(`${user.id}: outbox counted ${(await store.usage([user.id]))[0].outbox}, holds ${outbox.get(user.id) ?? 0}`)
       }
     }
     for (const a of acked) {

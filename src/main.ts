@@ -1,7 +1,7 @@
 import { runCli, UsageError } from './cli/index.js'
 import { ConfigError } from './config.js'
 import { ImpsError } from './core/codes.js'
-import { DataDirError } from './store/lock.js'
+import { DataDirError } from './store/embedded/lock.js'
 
 /** `pigeonhole [serve|user …|admin passwd|stats] [--flags]`: see src/cli/help.ts */
 async function main(): Promise<void> {

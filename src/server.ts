@@ -5,12 +5,13 @@ import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { ensureAdminPassword } from './core/admin-password.js'
 import type { Clock, Ids } from './core/clock.js'
-import { result } from './core/codes.js'
+import { resultOf } from './core/codes.js'
+import { shuttingDown } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { createCore } from './core/create-core.js'
 import { sweep } from './core/expiry.js'
 import { type Log, silentLog } from './log.js'
-import { LowdbStore, type LowdbStoreOptions } from './store/lowdb-store.js'
+import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
 import type { Store } from './store/store.js'
 
 export interface RunningServer {
@@ -72,7 +73,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         clearInterval(timer)
-        core.hub.closeAll(result(503, 'Service unavailable: the server is shutting down; reconnect in a moment'))
+        core.hub.closeAll(resultOf(shuttingDown()))
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         // streams get a moment to flush their goodbye; then whatever is still open is cut
         const cut = setTimeout(() => (server as unknown as { closeAllConnections(): void }).closeAllConnections(), 300)

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx'
-import type { Page } from '../src/core/admin.js'
+import type { Page } from '../src/core/admin-queries.js'
 import { count } from './format.js'
 
 /** a usage bar: green, amber from 70 %, red from 90 % (the browser colours <meter> by low/high/optimum) */

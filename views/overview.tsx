@@ -1,6 +1,6 @@
 import type { ActivityEntry } from '../src/core/activity.js'
 import type { AdminSession } from '../src/core/admin-sessions.js'
-import { type Overview, type UserRow } from '../src/core/admin.js'
+import { type Overview, type UserRow } from '../src/core/admin-queries.js'
 import { Empty, Usage } from './components.js'
 import { ago, bytes, count, duration } from './format.js'
 import { Layout } from './layout.js'

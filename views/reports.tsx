@@ -1,5 +1,5 @@
 import type { AdminSession } from '../src/core/admin-sessions.js'
-import type { Page } from '../src/core/admin.js'
+import type { Page } from '../src/core/admin-queries.js'
 import type { StoredReport } from '../src/core/types.js'
 import { Empty, Outcome, OUTCOME_FILTERS, Pager } from './components.js'
 import { ago, iso, qs } from './format.js'

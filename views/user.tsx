@@ -1,5 +1,5 @@
 import type { AdminSession } from '../src/core/admin-sessions.js'
-import type { Page, UserRow } from '../src/core/admin.js'
+import type { Page, UserRow } from '../src/core/admin-queries.js'
 import type { Limits } from '../src/core/quotas.js'
 import type { AccessList, StoredMessage, UserRecord } from '../src/core/types.js'
 import { Badge, Csrf, Empty, Pager, Usage } from './components.js'
@@ -13,7 +13,7 @@ export interface UserLiveProps {
   queue: Page<Waiting>
   now: number
   csrf: string
-  sessions: Array<{ method: string; clientId?: string; streams: number }>
+  sessions: Array<{ method: string; clientId?: string; held: boolean }>
 }
 
 export interface UserProps extends UserLiveProps {
@@ -56,7 +56,7 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
           <span class="stat-label">Status</span>
           <span class="stat-value">{row.online ? 'Online' : 'Offline'}</span>
           <span class="stat-note">
-            {row.online ? sessions.map((s) => `${s.method}${s.clientId ? ` (${s.clientId})` : ''}${s.streams ? ', streaming' : ''}`).join('; ') : 'messages wait here'}
+            {row.online ? sessions.map((s) => `${s.method}${s.clientId ? ` (${s.clientId})` : ''}${s.held ? ', connected' : ''}`).join('; ') : 'messages wait here'}
           </span>
         </div>
         <div class="stat">

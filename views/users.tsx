@@ -1,5 +1,5 @@
 import type { AdminSession } from '../src/core/admin-sessions.js'
-import { inboxFill, type Page, type UserRow, type UserSort } from '../src/core/admin.js'
+import { inboxFill, type Page, type UserRow, type UserSort } from '../src/core/admin-queries.js'
 import { Badge, Csrf, Empty, Pager, Usage } from './components.js'
 import { bytes, qs } from './format.js'
 import { Layout } from './layout.js'

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path'
 import { hashPassword } from '../../src/core/passwords.js'
 import type { StoredMessage, UserRecord } from '../../src/core/types.js'
-import { BOX_SCHEMA, type BoxFile, type Op } from '../../src/store/box.js'
-import { ACCOUNTS_SCHEMA, type AccountsFile } from '../../src/store/box-store.js'
+import { BOX_SCHEMA, type BoxFile, type Op } from '../../src/store/embedded/box.js'
+import { ACCOUNTS_SCHEMA, type AccountsFile } from '../../src/store/embedded/box-store.js'
 
 export const userName = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, '0')}`
 

@@ -1,11 +1,12 @@
 import type { Config } from '../config.js'
-import { addUser, listUserRows, resetPassword, setUserDisabled } from '../core/admin.js'
+import { addUser, resetPassword, setUserDisabled } from '../core/admin.js'
+import { largestMailboxes, listUserRows, storeStats } from '../core/admin-queries.js'
 import { setAdminPassword } from '../core/admin-password.js'
 import { checkPassword } from '../core/accounts.js'
 import type { Core } from '../core/context.js'
 import { createCore } from '../core/create-core.js'
 import { generatePassword } from '../core/passwords.js'
-import { LowdbStore } from '../store/lowdb-store.js'
+import { LowdbStore } from '../store/embedded/lowdb-store.js'
 import { type Args, expect, flagString } from './args.js'
 
 export interface Io {
@@ -74,13 +75,13 @@ export async function userList(config: Config, args: Args, io: Io): Promise<void
 
 export async function stats(config: Config, args: Args, io: Io): Promise<void> {
   expect(args, { words: 0, flags: ['json'] })
-  const { s, disabled, boxes } = await withCore(config, async (core) => ({
-    s: core.store.stats(),
-    disabled: core.store.listUsers().filter((u) => u.disabled).length,
-    boxes: core.store.mailboxes().sort((a, b) => b.messages - a.messages || (a.user < b.user ? -1 : 1)).slice(0, 5),
+  const { s, boxes } = await withCore(config, async (core) => ({
+    s: await storeStats(core),
+    boxes: await largestMailboxes(core, 5),
   }))
+  const { disabled } = s
   if (args.flags.has('json')) {
-    io.out(JSON.stringify({ ...s, disabled, fullest: boxes.map(({ user, messages, bytes }) => ({ user, messages, bytes })) }, null, 2) + '\n')
+    io.out(JSON.stringify({ ...s, fullest: boxes }, null, 2) + '\n')
     return
   }
   io.out(table([

@@ -1,5 +1,6 @@
-import type { Log } from '../log.js'
+import type { CoreEvent } from './bus.js'
 import type { Clock } from './clock.js'
+import { CODES, type Code } from './codes.js'
 
 /** one line of the dashboard's "recent activity": a send, a settled copy, a login or logout */
 export interface ActivityEntry {
@@ -14,38 +15,32 @@ export interface ActivityEntry {
 const SETTLED_TEXT: Record<number, string> = {
   200: 'delivered', 410: 'refused (offline space full)', 532: 'dropped (sender blocked)', 538: 'rejected', 542: 'expired',
 }
+const LOGOUT_TEXT: Record<number, string> = { 200: 'logout', 601: 'forced logout', 600: 'session expired', 503: 'disconnected (server stopping)' }
 
-/**
- * A small bounded ring of recent events for the dashboard, fed from the structured log (the log already
- * names every send and every settled copy), so that no protocol code needs to know the dashboard exists.
- */
+/** A small bounded ring of recent events for the dashboard, fed from the bus: no protocol code knows it exists. */
 export class ActivityRing {
   readonly #entries: ActivityEntry[] = []
   constructor(private readonly clock: Clock, private readonly max = 200) {}
 
-  /** wraps a log so that the events the dashboard shows are also remembered here */
-  tap(log: Log): Log {
-    return (tag, event, fields = {}) => {
-      this.observe(tag, event, fields)
-      log(tag, event, fields)
-    }
-  }
-
-  observe(tag: string, event: string, f: Record<string, unknown>): void {
-    const s = (v: unknown) => String(v ?? '?')
-    if (tag === 'messages' && event === 'sent') {
-      const stored = Number(f.stored ?? 0)
-      const to = Number(f.to ?? 0)
-      this.add({ kind: 'sent', user: s(f.from), text: `sent a message to ${to} recipient${to === 1 ? '' : 's'}, ${stored} accepted` })
-    } else if (tag === 'messages' && event === 'settled') {
-      const code = Number(f.code)
-      this.add({ kind: 'settled', user: s(f.recipient), code, text: `message ${s(f.id).slice(0, 8)}… ${SETTLED_TEXT[code] ?? `settled (${code})`}` })
-    } else if (tag === 'sessions' && (event === 'login' || event === 'logout' || event === 'forced_logout')) {
-      this.add({ kind: event === 'login' ? 'login' : 'logout', user: s(f.user), text: event.replace('_', ' ') })
-    } else if (tag === 'admin' && event === 'purged') {
-      this.add({ kind: 'purged', user: s(f.user), text: `admin purged ${s(f.count)} message(s)` })
-    } else if (tag === 'accounts' && event === 'user.created') {
-      this.add({ kind: 'user', user: s(f.user), text: 'account created' })
+  observe(e: CoreEvent): void {
+    switch (e.type) {
+      case 'MessageSent': {
+        const stored = e.outcomes.filter(([, c]) => c === 200 || c === 202).length
+        const refused = e.outcomes.filter(([, c]) => c !== 200 && c !== 202).map(([u, c]) => `${u}: ${c} ${CODES[c as Code].text}`)
+        const n = e.outcomes.length
+        const text = `sent a message to ${n} recipient${n === 1 ? '' : 's'}, ${stored} accepted${refused.length ? `; refused ${refused.join(', ')}` : ''}`
+        return this.add({ kind: 'sent', user: e.sender, text, ...(refused.length ? { code: e.outcomes.find(([, c]) => c !== 200 && c !== 202)![1] } : {}) })
+      }
+      case 'MessageSettled':
+        return this.add({ kind: 'settled', user: e.message.recipient, code: e.code, text: `message ${e.message.id.slice(0, 8)}… ${SETTLED_TEXT[e.code] ?? `settled (${e.code})`}` })
+      case 'SessionStarted':
+        return this.add({ kind: 'login', user: e.userId, text: 'login' })
+      case 'SessionEnded':
+        return this.add({ kind: 'logout', user: e.userId, code: e.result.code, text: LOGOUT_TEXT[e.result.code] ?? `session ended (${e.result.code})` })
+      case 'MailboxPurged':
+        return this.add({ kind: 'purged', user: e.userId, text: `admin purged ${e.count} message(s)` })
+      case 'UserCreated':
+        return this.add({ kind: 'user', user: e.userId, text: 'account created' })
     }
   }
 

@@ -9,7 +9,7 @@ const META_KEY = 'admin.passwordHash'
  * for the caller to print.
  */
 export async function ensureAdminPassword(core: Core): Promise<{ generated?: string }> {
-  const stored = core.store.getMeta(META_KEY)
+  const stored = await core.store.getMeta(META_KEY)
   const configured = core.config.adminPassword
   if (configured) {
     if (!stored || !(await verifyPassword(configured, stored))) await core.store.putMeta(META_KEY, await hashPassword(configured))
@@ -23,7 +23,7 @@ export async function ensureAdminPassword(core: Core): Promise<{ generated?: str
 }
 
 export async function checkAdminPassword(core: Core, password: string): Promise<boolean> {
-  const stored = core.store.getMeta(META_KEY)
+  const stored = await core.store.getMeta(META_KEY)
   if (!stored || !password || password.length > 1024) return false
   return verifyPassword(password, stored)
 }

@@ -1,3 +1,5 @@
+import { requireUser, storeUser } from './accounts.js'
+import type { Core } from './context.js'
 import type { AccessList, UserRecord } from './types.js'
 
 /** PROTOCOL.md 5: blocked when on the block list in use, or missing from the grant list in use */
@@ -19,4 +21,23 @@ export function editList(list: AccessList, edit: ListEdit | undefined): AccessLi
   for (const u of edit.add ?? []) users.add(u)
   for (const u of edit.remove ?? []) users.delete(u)
   return { inUse: edit.inUse ?? list.inUse, users: [...users].sort() }
+}
+
+export interface AccessLists {
+  block: AccessList
+  grant: AccessList
+}
+
+/** GetBlockedList-Request */
+export async function blockedList(core: Core, userId: string): Promise<AccessLists> {
+  const user = await requireUser(core, userId)
+  return { block: user.block, grant: user.grant }
+}
+
+/** BlockEntity-Request: edits the block and grant lists together; answers the lists as they now are */
+export async function blockEntity(core: Core, userId: string, edit: { block?: ListEdit; grant?: ListEdit }): Promise<AccessLists> {
+  const user = await requireUser(core, userId)
+  const updated: UserRecord = { ...user, block: editList(user.block, edit.block), grant: editList(user.grant, edit.grant) }
+  await storeUser(core, updated)
+  return { block: updated.block, grant: updated.grant }
 }

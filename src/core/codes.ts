@@ -63,3 +63,8 @@ export class ImpsError extends Error {
     this.extra = extra
   }
 }
+
+/** the Result a refusal reads as, for an answer that carries it rather than throws it */
+export function resultOf(err: ImpsError): Result {
+  return result(err.code, err.message)
+}

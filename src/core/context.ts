@@ -1,26 +1,26 @@
 import type { Config } from '../config.js'
 import type { Log } from '../log.js'
-import type { Store } from '../store/store.js'
 import type { ActivityRing } from './activity.js'
-import type { Clock, Ids } from './clock.js'
+import type { Bus } from './bus.js'
 import type { Hub } from './hub.js'
+import type { Clock, Ids, Store } from './ports.js'
 import type { SessionTable } from './sessions.js'
-import type { SettledMemo } from './settled.js'
 import type { LoginThrottle } from './throttle.js'
 
-/** Everything the core's functions work over; built once in app.ts. */
+/** Everything the core's functions work over; built once by createCore. */
 export interface Core {
   config: Config
   store: Store
+  bus: Bus
   clock: Clock
   ids: Ids
   sessions: SessionTable
+  /** the sinks of this node's sessions */
   hub: Hub
-  settled: SettledMemo
   /** failed-login limits per account and per client address (protocol and dashboard alike) */
   throttles: { account: LoginThrottle; address: LoginThrottle }
   log: Log
-  /** recent sends, deliveries and logins, for the dashboard (fed from the log) */
+  /** recent sends, deliveries and logins, for the dashboard (fed from the bus) */
   activity: ActivityRing
   /** when this core was built (the dashboard's uptime) */
   startedAt: number

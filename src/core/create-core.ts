@@ -1,23 +1,29 @@
 import type { Config } from '../config.js'
 import { type Log, silentLog } from '../log.js'
-import type { Store } from '../store/store.js'
 import { ActivityRing } from './activity.js'
-import { type Clock, type Ids, nanoIds, systemClock } from './clock.js'
+import { type Bus, LocalBus } from './bus.js'
+import { nanoIds, systemClock } from './clock.js'
+import { result } from './codes.js'
 import type { Core } from './context.js'
 import { Hub } from './hub.js'
+import type { Clock, Ids, Store } from './ports.js'
 import { SessionTable } from './sessions.js'
-import { SettledMemo } from './settled.js'
 import { LoginThrottle } from './throttle.js'
 
-export function createCore(deps: { config: Config; store: Store; clock?: Clock; ids?: Ids; log?: Log }): Core {
+export function createCore(deps: { config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log }): Core {
   const clock = deps.clock ?? systemClock
   const ids = deps.ids ?? nanoIds
-  const sessions = new SessionTable(clock, ids)
+  const log = deps.log ?? silentLog
+  const bus = deps.bus ?? new LocalBus((err) => log('bus', 'listener_failed', { error: String(err) }))
+  const sessions = new SessionTable(clock, ids, (s) =>
+    bus.publish({ type: 'SessionEnded', userId: s.userId, sessionId: s.id, result: result(600) }),
+  )
+  const hub = new Hub(sessions)
   const activity = new ActivityRing(clock)
+  bus.subscribe((e) => hub.observe(e))
+  bus.subscribe((e) => activity.observe(e))
   return {
-    config: deps.config, store: deps.store, clock, ids, sessions,
-    hub: new Hub(sessions), settled: new SettledMemo(), log: activity.tap(deps.log ?? silentLog),
-    activity, startedAt: clock.now(),
+    config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, log, activity, startedAt: clock.now(),
     throttles: {
       account: new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 }),
       address: new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 }),

@@ -1,6 +1,6 @@
 import { isBlocked } from './blocklist.js'
 import type { Core } from './context.js'
-import type { ServerEvent, Sink } from './hub.js'
+import type { AttachOptions, Delivery, Sink } from './hub.js'
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
 import type { StoredMessage, UserRecord } from './types.js'
@@ -17,11 +17,11 @@ export function dropReason(user: UserRecord | undefined, m: StoredMessage, now: 
  * one whose sender the user has since blocked as 532: neither is ever shown.
  */
 export async function pendingFor(core: Core, userId: string): Promise<StoredMessage[]> {
-  const user = core.store.getUser(userId)
+  const [user, stored] = await Promise.all([core.store.getUser(userId), core.store.listMessages(userId)])
   const now = core.clock.now()
   const keep: StoredMessage[] = []
   const drops: Promise<unknown>[] = []
-  for (const m of await core.store.listMessages(userId)) {
+  for (const m of stored) {
     const reason = dropReason(user, m, now)
     if (reason) drops.push(settle(core, m, reason))
     else keep.push(m)
@@ -34,71 +34,58 @@ export async function pendingFor(core: Core, userId: string): Promise<StoredMess
 }
 
 /**
- * A new event stream: it joins the hub at once, then gets what waits (by the session's method) and the reports
- * waiting for the user. Whatever arrives live meanwhile is held and sent after that, minus what the waiting
- * list already carried: every message once, oldest first. Returns the function that detaches the stream.
+ * Attaches a sink to a session (an event stream, a poll queue, …) and sends it what waits, by the session's
+ * method, then the reports waiting for the user. Whatever arrives meanwhile is held and sent after that, minus
+ * what the waiting list already carried: every message once, oldest first, whatever the kind of sink.
+ * Returns the function that detaches the sink.
  */
-export async function connectStream(core: Core, session: Session, sink: Sink): Promise<() => void> {
-  const held: ServerEvent[] = []
+export async function attachSink(core: Core, session: Session, sink: Sink, opts: AttachOptions): Promise<() => void> {
+  const held: Delivery[] = []
   let holding = true
   const detach = core.hub.attach(session, {
-    send: (e) => (holding && e.event !== 'session' ? held.push(e) : sink.send(e)),
+    deliver: (d) => (holding && d.type !== 'Disconnect' ? held.push(d) : sink.deliver(d)),
     close: () => sink.close(),
-  })
+  }, opts)
   const sent = new Set<string>()
+  const paced = async (d: Delivery) => {
+    sink.deliver(d)
+    const full = sink.ready?.()
+    if (full) await full
+  }
   try {
     const waiting = await pendingFor(core, session.userId)
     const method = session.capabilities.deliveryMethod
-    if (method === 'push') {
-      for (const message of waiting) {
-        sink.send({ event: 'message', message })
-        const full = sink.ready?.()
-        if (full) await full
-      }
-    }
-    if (method === 'notify' && waiting.length) sink.send({ event: 'notification', messages: waiting })
+    if (method === 'push') for (const message of waiting) await paced({ type: 'NewMessage', message })
+    if (method === 'notify' && waiting.length) sink.deliver({ type: 'MessageNotification', messages: waiting })
     if (method !== 'pull') for (const m of waiting) sent.add(m.id)
     for (const report of await core.store.listReports(session.userId)) {
-      sink.send({ event: 'report', report })
+      await paced({ type: 'DeliveryReport', report })
       sent.add(report.id)
-      const full = sink.ready?.()
-      if (full) await full
     }
   } catch (err) {
-    // the stream stays: what could not be read now goes out on the next stream
+    // the sink stays: what could not be read now goes out on the next attach
     core.log('delivery', 'connect_failed', { session: session.id, error: String(err) })
   } finally {
     holding = false
-    for (const e of held) {
-      const fresh = notYetSent(e, sent)
-      if (fresh) sink.send(fresh)
+    for (const d of held) {
+      const fresh = notYetSent(d, sent)
+      if (fresh) sink.deliver(fresh)
     }
   }
   return detach
 }
 
-function notYetSent(e: ServerEvent, sent: Set<string>): ServerEvent | undefined {
-  switch (e.event) {
-    case 'message':
-      return sent.has(e.message.id) ? undefined : e
-    case 'report':
-      return sent.has(e.report.id) ? undefined : e
-    case 'notification': {
-      const messages = e.messages.filter((m) => !sent.has(m.id))
-      return messages.length ? { event: 'notification', messages } : undefined
+function notYetSent(d: Delivery, sent: Set<string>): Delivery | undefined {
+  switch (d.type) {
+    case 'NewMessage':
+      return sent.has(d.message.id) ? undefined : d
+    case 'DeliveryReport':
+      return sent.has(d.report.id) ? undefined : d
+    case 'MessageNotification': {
+      const messages = d.messages.filter((m) => !sent.has(m.id))
+      return messages.length ? { type: 'MessageNotification', messages } : undefined
     }
     default:
-      return e
-  }
-}
-
-/** hands freshly stored copies to their recipients' open streams, each session by its method */
-export function deliverNow(core: Core, copies: StoredMessage[]): void {
-  for (const message of copies) {
-    for (const session of core.hub.connectedSessions(message.recipient)) {
-      const method = session.capabilities.deliveryMethod
-      if (method === 'push') core.hub.emit(session, { event: 'message', message })
-      if (method === 'notify') core.hub.emit(session, { event: 'notification', messages: [message] })
-    }
+      return d
   }
 }

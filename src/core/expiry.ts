@@ -8,9 +8,8 @@ import { settle } from './reports.js'
 export async function sweep(core: Core): Promise<{ expired: number; sessions: number }> {
   const now = core.clock.now()
   let expired = 0
-  for (const box of core.store.mailboxes()) {
-    if (box.earliestValidUntil > now) continue
-    for (const m of await core.store.listMessages(box.user)) {
+  for (const user of await core.store.dueForExpiry(now)) {
+    for (const m of await core.store.listMessages(user)) {
       if (m.validUntil <= now && (await settle(core, m, 542))) expired++
     }
   }

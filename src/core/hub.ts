@@ -1,69 +1,112 @@
+import type { CoreEvent } from './bus.js'
 import type { Result } from './codes.js'
 import type { Session, SessionTable } from './sessions.js'
 import type { StoredMessage, StoredReport } from './types.js'
 
-/** What the hub sends down an event stream; the HTTP layer renders it. */
-export type ServerEvent =
-  | { event: 'message'; message: StoredMessage }
-  | { event: 'notification'; messages: StoredMessage[] }
-  | { event: 'report'; report: StoredReport }
-  | { event: 'session'; result: Result }
+/** What a session is sent, named by the IMPS server-initiated primitives; each door renders them its own way. */
+export type Delivery =
+  | { type: 'NewMessage'; message: StoredMessage }
+  | { type: 'MessageNotification'; messages: StoredMessage[] }
+  | { type: 'DeliveryReport'; report: StoredReport }
+  | { type: 'Disconnect'; result: Result }
 
+/** Where a session's deliveries go: an event stream, a queue a phone polls, a wake-up channel. */
 export interface Sink {
-  send(e: ServerEvent): void
+  deliver(d: Delivery): void
   close(): void
-  /** a promise while the stream cannot take more (a long backlog is written at the pace the client reads) */
+  /** a promise while the sink cannot take more (a long backlog is written at the pace the client reads) */
   ready?(): Promise<void> | undefined
 }
 
-/** Who is connected: the open event streams of each session. */
+export interface AttachOptions {
+  /** an open stream or a bound wake-up channel keeps its session alive; a poll queue does not */
+  holdsSession: boolean
+}
+
+/**
+ * The sinks of the sessions on this node, and the rules that turn core events into deliveries: a new message
+ * goes to each of the recipient's connected sessions by its delivery method (push: NewMessage, notify:
+ * MessageNotification, pull: nothing), a report to every connected session of its owner, a session's end
+ * to that session's sinks, which then close.
+ */
 export class Hub {
-  readonly #sinks = new Map<Session, Set<Sink>>()
+  readonly #sinks = new Map<Session, Map<Sink, AttachOptions>>()
 
   constructor(private readonly sessions: SessionTable) {}
 
-  /** registers a stream; the returned function unregisters it */
-  attach(session: Session, sink: Sink): () => void {
-    let set = this.#sinks.get(session)
-    if (!set) this.#sinks.set(session, (set = new Set()))
-    set.add(sink)
-    session.streams++
+  /** registers a sink; the returned function unregisters it */
+  attach(session: Session, sink: Sink, opts: AttachOptions): () => void {
+    let sinks = this.#sinks.get(session)
+    if (!sinks) this.#sinks.set(session, (sinks = new Map()))
+    sinks.set(sink, opts)
+    if (opts.holdsSession) session.holds++
     let attached = true
     return () => {
       if (!attached) return
       attached = false
-      set.delete(sink)
-      if (set.size === 0) this.#sinks.delete(session)
-      session.streams--
-      // the time-to-live counts from the moment the last stream went away
-      this.sessions.touch(session)
+      sinks.delete(sink)
+      if (sinks.size === 0 && this.#sinks.get(session) === sinks) this.#sinks.delete(session)
+      if (opts.holdsSession) {
+        session.holds--
+        // the time-to-live counts from the moment the last hold went away
+        this.sessions.touch(session)
+      }
     }
   }
 
-  /** the user's live sessions that have at least one open stream */
-  connectedSessions(userId: string): Session[] {
-    return this.sessions.ofUser(userId).filter((s) => this.#sinks.has(s))
+  /** reacts to what happened in the core (subscribed to the bus) */
+  observe(e: CoreEvent): void {
+    if (e.type === 'MessageStored') this.#newMessage(e.message)
+    else if (e.type === 'MessageSettled' && e.report) this.#toUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
+    else if (e.type === 'SessionEnded') this.#end(e.sessionId, e.userId, e.result)
   }
 
-  emit(session: Session, e: ServerEvent): void {
-    for (const sink of this.#sinks.get(session) ?? []) sink.send(e)
+  /** tells every sink why it ends (the server stops), then closes them */
+  closeAll(result: Result): void {
+    for (const session of [...this.#sinks.keys()]) this.#closeSession(session, result)
   }
 
-  /** tells a session's streams why it ended, then closes them */
-  closeSession(session: Session, result: Result): void {
-    for (const sink of [...(this.#sinks.get(session) ?? [])]) {
-      sink.send({ event: 'session', result })
+  /** whether a session has a sink attached now */
+  connected(session: Session): boolean {
+    return this.#sinks.has(session)
+  }
+
+  sinkCount(): number {
+    let n = 0
+    for (const sinks of this.#sinks.values()) n += sinks.size
+    return n
+  }
+
+  #newMessage(message: StoredMessage): void {
+    for (const session of this.#connectedSessions(message.recipient)) {
+      const method = session.capabilities.deliveryMethod
+      if (method === 'push') this.#deliver(session, { type: 'NewMessage', message })
+      if (method === 'notify') this.#deliver(session, { type: 'MessageNotification', messages: [message] })
+    }
+  }
+
+  #toUser(userId: string, d: Delivery): void {
+    for (const session of this.#connectedSessions(userId)) this.#deliver(session, d)
+  }
+
+  #end(sessionId: string, userId: string, result: Result): void {
+    for (const session of this.#sinks.keys()) {
+      if (session.id === sessionId && session.userId === userId) this.#closeSession(session, result)
+    }
+  }
+
+  #closeSession(session: Session, result: Result): void {
+    for (const sink of [...(this.#sinks.get(session)?.keys() ?? [])]) {
+      sink.deliver({ type: 'Disconnect', result })
       sink.close()
     }
   }
 
-  closeAll(result: Result): void {
-    for (const session of [...this.#sinks.keys()]) this.closeSession(session, result)
+  #connectedSessions(userId: string): Session[] {
+    return this.sessions.ofUser(userId).filter((s) => this.#sinks.has(s))
   }
 
-  streamCount(): number {
-    let n = 0
-    for (const set of this.#sinks.values()) n += set.size
-    return n
+  #deliver(session: Session, d: Delivery): void {
+    for (const sink of this.#sinks.get(session)?.keys() ?? []) sink.deliver(d)
   }
 }

@@ -1,9 +1,10 @@
 import { authenticate } from './accounts.js'
 import { type CapabilityRequest, defaultCapabilities, negotiate } from './capabilities.js'
-import { ImpsError, result } from './codes.js'
-import type { UserRecord } from './types.js'
+import { ImpsError, type Result, result } from './codes.js'
 import type { Core } from './context.js'
+import { forcedLogout, ttlNotAccepted } from './refusals.js'
 import { clampTtl, type Session } from './sessions.js'
+import type { UserRecord } from './types.js'
 
 export interface LoginRequest {
   userId: string
@@ -15,8 +16,8 @@ export interface LoginRequest {
 
 export interface LoginOutcome {
   session: Session
-  /** false when the asked time-to-live was out of bounds and was clamped (605) */
-  ttlAccepted: boolean
+  /** 200, or 605 when the asked time-to-live was out of bounds and was clamped */
+  result: Result
   pending: { messages: number; reports: number }
 }
 
@@ -26,17 +27,13 @@ export async function login(core: Core, req: LoginRequest, address = 'unknown'):
   const { ttl, accepted } = clampTtl(core.config, req.timeToLive)
   const caps = negotiate(core.config, defaultCapabilities(core.config), req.capabilities ?? {})
   if (req.clientId) {
-    for (const old of core.sessions.ofUser(user.id).filter((s) => s.clientId === req.clientId)) {
-      endSession(core, old, 601)
-    }
+    for (const old of core.sessions.ofUser(user.id).filter((s) => s.clientId === req.clientId)) endSession(core, old, 601)
   }
   const session = core.sessions.create(user.id, ttl, caps, req.clientId)
   core.log('sessions', 'login', { user: user.id, session: session.id, method: caps.deliveryMethod, ttl })
-  return {
-    session,
-    ttlAccepted: accepted,
-    pending: { messages: core.store.inboxUsage(user.id).messages, reports: core.store.reportCount(user.id) },
-  }
+  core.bus.publish({ type: 'SessionStarted', userId: user.id, sessionId: session.id })
+  const [usage] = await core.store.usage([user.id])
+  return { session, result: accepted ? result(200) : ttlRefusal(core), pending: { messages: usage.inbox.messages, reports: usage.reports } }
 }
 
 /** authenticate, behind the failed-login throttles (429 with Retry-After once a limit is reached) */
@@ -58,21 +55,28 @@ export async function checkedAuthenticate(core: Core, userId: string, password: 
   }
 }
 
+/** ClientCapability / SetDeliveryMethod: what the server agrees to, from what the session has */
 export function setCapabilities(core: Core, session: Session, req: CapabilityRequest): void {
   session.capabilities = negotiate(core.config, session.capabilities, req)
 }
 
-/** KeepAlive-Request: optionally a new time-to-live, clamped to the server's bounds */
-export function keepAlive(core: Core, session: Session, timeToLive?: number): { ttlAccepted: boolean } {
-  if (timeToLive === undefined) return { ttlAccepted: true }
+/** KeepAlive-Request: optionally a new time-to-live, clamped to the server's bounds (605 when it was) */
+export function keepAlive(core: Core, session: Session, timeToLive?: number): Result {
+  if (timeToLive === undefined) return result(200)
   const { ttl, accepted } = clampTtl(core.config, timeToLive)
   session.ttlSeconds = ttl
-  return { ttlAccepted: accepted }
+  return accepted ? result(200) : ttlRefusal(core)
 }
 
-/** ends a session: its streams hear why (200 logout, 601 forced) and close */
+/** ends a session: its sinks hear why (200 logout, 601 forced) and close */
 export function endSession(core: Core, session: Session, code: 200 | 601 = 200): void {
   core.sessions.end(session)
-  core.hub.closeSession(session, result(code, code === 601 ? 'Forced logout: this client logged in again elsewhere, or an administrator ended the session' : undefined))
+  const why = code === 601 ? forcedLogout() : undefined
   core.log('sessions', code === 601 ? 'forced_logout' : 'logout', { user: session.userId, session: session.id })
+  core.bus.publish({ type: 'SessionEnded', userId: session.userId, sessionId: session.id, result: result(code, why?.message) })
+}
+
+function ttlRefusal(core: Core): Result {
+  const { message } = ttlNotAccepted(core.config.sessionTtlMinSeconds, core.config.sessionTtlMaxSeconds)
+  return result(605, message)
 }

@@ -1,12 +1,14 @@
-import { storageFailure } from './storage-failure.js'
 import { isBlocked } from './blocklist.js'
 import { accepts } from './capabilities.js'
-import { CODES, type Code, type Detail, ImpsError, type Result } from './codes.js'
+import { CODES, type Code, type Detail, type Result } from './codes.js'
 import type { Core } from './context.js'
-import { deliverNow, dropReason, pendingFor } from './delivery.js'
-import { offlineQuotaRefusal } from './quotas.js'
+import { dropReason, pendingFor } from './delivery.js'
+import type { NewCopy } from './ports.js'
+import { copyLimits } from './quotas.js'
+import { messageTooLarge, noSuchMessage, unsupportedMediaType } from './refusals.js'
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
+import { writing } from './storage-failure.js'
 import type { StoredMessage } from './types.js'
 
 export interface SendRequest {
@@ -17,52 +19,50 @@ export interface SendRequest {
   validity?: number
 }
 
-/** SendMessage: every copy that can be delivered or kept is stored durably, then handed to live streams. */
+/**
+ * SendMessage: each recipient is judged (unknown, blocked, online, offline); the copies that may be delivered
+ * or kept go to the store, which checks the quotas of offline copies in the same atomic step that stores
+ * them; what was stored is told to the bus (the hub hands it to connected sessions).
+ */
 export async function sendMessage(core: Core, session: Session, req: SendRequest): Promise<{ result: Result; messageId?: string }> {
   const { config, store, clock } = core
   const size = Buffer.byteLength(req.body, 'utf8')
-  if (size > config.maxBodyBytes) {
-    throw new ImpsError(413, `Message too large: the body is ${size} bytes, the server takes at most ${config.maxBodyBytes}`)
-  }
+  if (size > config.maxBodyBytes) throw messageTooLarge(size, config.maxBodyBytes)
   const mainType = req.contentType.split(';')[0].trim().toLowerCase()
-  if (!/^text\/[a-z0-9.+-]+$/.test(mainType)) {
-    throw new ImpsError(415, `Unsupported media type: "${req.contentType}" is not accepted; send a text/* type such as text/plain`)
-  }
-  const sender = store.getUser(session.userId)!
+  if (!/^text\/[a-z0-9.+-]+$/.test(mainType)) throw unsupportedMediaType(req.contentType)
+  const [sender, ...recipients] = await Promise.all([store.getUser(session.userId), ...req.to.map((to) => store.getUser(to))])
   const now = clock.now()
   const validity = Math.min(req.validity ?? config.validityDefaultSeconds, config.validityMaxSeconds)
   const id = core.ids.id()
   const outcome = new Map<string, Code>()
-  const copies: StoredMessage[] = []
-  let queuedOffline = 0
-  // from here to addMessages nothing awaits: the quota checks and the counting are one step
-  for (const to of req.to) {
-    const recipient = store.getUser(to)
+  const copies: NewCopy[] = []
+  req.to.forEach((to, i) => {
+    const recipient = recipients[i]
     let code: Code
-    if (!recipient) code = 531
+    if (!recipient || !sender) code = 531
     else if (isBlocked(recipient, sender.id)) code = 532
     else if (core.sessions.online(to)) code = onlineRefusal(core, to, req.contentType, size) ?? 200
     else if (!session.capabilities.offlineMessaging || !config.offline) code = 533
-    else code = offlineQuotaRefusal(config, store, sender, recipient, size, queuedOffline) ?? 202
-    if (code === 202) queuedOffline++
+    else code = 202
     outcome.set(to, code)
-    if (code === 200 || code === 202) {
-      copies.push({
-        id, sender: sender.id, recipient: to, sentAt: now, contentType: req.contentType, body: req.body, size,
-        offline: code === 202, validUntil: now + validity * 1000, deliveryReport: req.deliveryReport,
-      })
+    if (code !== 200 && code !== 202) return
+    const message: StoredMessage = {
+      id, sender: session.userId, recipient: to, sentAt: now, contentType: req.contentType, body: req.body, size,
+      offline: code === 202, validUntil: now + validity * 1000, deliveryReport: req.deliveryReport,
     }
-  }
-  if (copies.length) {
-    try {
-      await store.addMessages(copies)
-    } catch (err) {
-      throw storageFailure(core, err)
-    }
-    deliverNow(core, copies)
-  }
-  core.log('messages', 'sent', { id, from: sender.id, to: req.to.length, stored: copies.length })
-  return { result: aggregate(outcome), ...(copies.length ? { messageId: id } : {}) }
+    copies.push(code === 202 ? { message, limits: copyLimits(config, sender!, recipient!) } : { message })
+  })
+  const verdicts = copies.length ? await writing(core, store.addMessages(copies)) : []
+  let stored = 0
+  copies.forEach(({ message }, i) => {
+    const verdict = verdicts[i]
+    if (verdict !== 'stored') return void outcome.set(message.recipient, verdict)
+    stored++
+    core.bus.publish({ type: 'MessageStored', message })
+  })
+  core.log('messages', 'sent', { id, from: session.userId, to: req.to.length, stored })
+  core.bus.publish({ type: 'MessageSent', id, sender: session.userId, outcomes: [...outcome] })
+  return { result: aggregate(outcome), ...(stored ? { messageId: id } : {}) }
 }
 
 /** 415/413 when every live session of an online recipient refuses the type or the size */
@@ -87,20 +87,22 @@ export function aggregate(outcome: Map<string, Code>): Result {
   return { code: top, text: CODES[top].text, ...(details.length ? { details } : {}) }
 }
 
+/** GetMessageList: what may be shown now, oldest first, whatever the session's delivery method */
 export async function listMessages(core: Core, userId: string, limit: number): Promise<{ messages: StoredMessage[]; total: number }> {
   const all = await pendingFor(core, userId)
   return { messages: all.slice(0, limit), total: all.length }
 }
 
+/** GetMessage: one waiting message with its body (426 if none such may be shown) */
 export async function getMessage(core: Core, userId: string, id: string): Promise<StoredMessage> {
-  const m = await core.store.getMessage(userId, id)
-  const reason = m && dropReason(core.store.getUser(userId), m, core.clock.now())
+  const [m, user] = await Promise.all([core.store.getMessage(userId, id), core.store.getUser(userId)])
+  const reason = m && dropReason(user, m, core.clock.now())
   if (m && !reason) return m
   if (m && reason) await settle(core, m, reason).catch(() => {}) // retried on the next look if it fails
-  throw new ImpsError(426, `Invalid message id: no message "${id.slice(0, 64)}" waits for you`)
+  throw noSuchMessage(id)
 }
 
-/** MessageDelivered: idempotent — a copy already confirmed (or being confirmed) answers 200 again */
+/** MessageDelivered: idempotent — a copy already confirmed (even before a restart) answers 200 again */
 export async function messageDelivered(core: Core, userId: string, id: string): Promise<void> {
   await settleOnce(core, userId, id, 200)
 }
@@ -115,10 +117,10 @@ async function settleOnce(core: Core, userId: string, id: string, code: 200 | 53
     const m = await core.store.getMessage(userId, id)
     if (m && (await settle(core, m, code))) return
     // gone already: fine if it went the same way (a repeat, or one running alongside)…
-    const outcome = await core.settled.outcome(userId, id)
+    const outcome = await core.store.settledOutcome(userId, id)
     if (outcome === code) return
     // …but if the one alongside failed, the message is back: try again
     if (outcome !== undefined || !(await core.store.getMessage(userId, id))) break
   }
-  throw new ImpsError(426, `Invalid message id: no message "${id.slice(0, 64)}" waits for you`)
+  throw noSuchMessage(id)
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js'
-import type { Code } from './codes.js'
-import type { Store } from '../store/store.js'
+import type { Core } from './context.js'
+import type { CopyLimits } from './ports.js'
 import type { UserRecord } from './types.js'
 
 export interface Limits {
@@ -18,17 +18,27 @@ export function limitsFor(config: Config, user: UserRecord | undefined): Limits 
   }
 }
 
-/**
- * Whether one more message of `size` bytes may wait offline for `recipient`: 507 when the sender's queue is
- * full (checked first), 410 when the recipient's store is. `alreadyTaken` counts copies this same send has
- * already queued for other recipients.
- */
-export function offlineQuotaRefusal(
-  config: Config, store: Store, sender: UserRecord, recipient: UserRecord, size: number, alreadyTaken: number,
-): Code | undefined {
-  if (store.outboxQueued(sender.id) + alreadyTaken >= limitsFor(config, sender).outboxMaxMessages) return 507
-  const inbox = store.inboxUsage(recipient.id)
-  const limits = limitsFor(config, recipient)
-  if (inbox.messages + 1 > limits.inboxMaxMessages || inbox.bytes + size > limits.inboxMaxBytes) return 410
-  return undefined
+/** what an offline copy from `sender` to `recipient` must fit within: the sender's queue, the recipient's store */
+export function copyLimits(config: Config, sender: UserRecord, recipient: UserRecord): CopyLimits {
+  const ofRecipient = limitsFor(config, recipient)
+  return {
+    outboxMaxMessages: limitsFor(config, sender).outboxMaxMessages,
+    inboxMaxMessages: ofRecipient.inboxMaxMessages,
+    inboxMaxBytes: ofRecipient.inboxMaxBytes,
+  }
+}
+
+export interface QuotaUsage {
+  inbox: { messages: number; bytes: number; maxMessages: number; maxBytes: number }
+  outbox: { queued: number; maxQueued: number }
+}
+
+/** a user's own usage against their limits */
+export async function quotaOf(core: Core, userId: string): Promise<QuotaUsage> {
+  const [user, [usage]] = await Promise.all([core.store.getUser(userId), core.store.usage([userId])])
+  const limits = limitsFor(core.config, user)
+  return {
+    inbox: { ...usage.inbox, maxMessages: limits.inboxMaxMessages, maxBytes: limits.inboxMaxBytes },
+    outbox: { queued: usage.outbox, maxQueued: limits.outboxMaxMessages },
+  }
 }

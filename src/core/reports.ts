@@ -1,13 +1,15 @@
-import type { Core } from './context.js'
 import { CODES, type Code } from './codes.js'
+import type { Core } from './context.js'
+import { noSuchReport } from './refusals.js'
+import { writing } from './storage-failure.js'
 import type { StoredMessage, StoredReport } from './types.js'
-import { storageFailure } from './storage-failure.js'
 
 export type FinalCode = 200 | 410 | 532 | 538 | 542
 
 /**
- * Settles one recipient's copy: removes it and, if the sender asked, files a delivery report in the same
- * durable step and sends it to the sender's open streams. False if the copy was already gone.
+ * Settles one recipient's copy: removes it, remembers how it ended and, if the sender asked, files a delivery
+ * report, all in one durable step; then tells the bus (the report reaches the sender's connected sessions).
+ * False if the copy was already gone.
  */
 export async function settle(core: Core, m: StoredMessage, code: FinalCode): Promise<boolean> {
   const now = core.clock.now()
@@ -17,24 +19,19 @@ export async function settle(core: Core, m: StoredMessage, code: FinalCode): Pro
         code, text: CODES[code as Code].text, at: now, ...(code === 200 ? { deliveredAt: now } : {}),
       }
     : undefined
-  const removing = core.store.removeMessage(m.recipient, m.id, report)
-  core.settled.track(m.recipient, m.id, removing.then((gone) => (gone ? code : undefined)))
-  let removed: StoredMessage | undefined
-  try {
-    removed = await removing
-  } catch (err) {
-    throw storageFailure(core, err)
-  }
+  const removed = await writing(core, core.store.removeMessage(m.recipient, m.id, { code, report }))
   if (!removed) return false
   core.log('messages', 'settled', { id: m.id, recipient: m.recipient, code })
-  if (report) for (const s of core.hub.connectedSessions(report.owner)) core.hub.emit(s, { event: 'report', report })
+  core.bus.publish({ type: 'MessageSettled', message: removed, code, report })
   return true
 }
 
-export async function acknowledgeReport(core: Core, owner: string, id: string): Promise<boolean> {
-  try {
-    return (await core.store.removeReport(owner, id)) !== undefined
-  } catch (err) {
-    throw storageFailure(core, err)
-  }
+/** the delivery reports waiting for a sender, oldest first */
+export function listReports(core: Core, owner: string): Promise<StoredReport[]> {
+  return core.store.listReports(owner)
+}
+
+/** the sender has its report: it leaves the server (404 if no such report waits) */
+export async function acknowledgeReport(core: Core, owner: string, id: string): Promise<void> {
+  if (!(await writing(core, core.store.removeReport(owner, id)))) throw noSuchReport(id)
 }

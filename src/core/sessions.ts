@@ -1,5 +1,5 @@
 import type { Config } from '../config.js'
-import { ImpsError } from './codes.js'
+import { invalidSession, sessionExpired } from './refusals.js'
 import type { Clock, Ids } from './clock.js'
 import type { Capabilities } from './types.js'
 
@@ -10,16 +10,17 @@ export interface Session {
   clientId: string | undefined
   ttlSeconds: number
   createdAt: number
-  /** last request, or the moment its last event stream closed */
+  /** last request, or the moment its last hold went away */
   lastSeen: number
-  /** open event streams: while any is open the session cannot time out */
-  streams: number
+  /** what holds it alive besides requests (open event streams, bound wake-up channels): while any, it cannot time out */
+  holds: number
   capabilities: Capabilities
 }
 
 /**
  * The live sessions, in memory (a restart logs everyone out; their messages wait on disk). A session dies at
- * logout, or once `ttlSeconds` pass with no request and no open stream; its token then answers 600.
+ * logout, or once `ttlSeconds` pass with no request and nothing holding it; its token then answers 600.
+ * `onExpired` hears of each session that timed out, whenever that is noticed.
  */
 export class SessionTable {
   readonly #byToken = new Map<string, Session>()
@@ -31,13 +32,14 @@ export class SessionTable {
   constructor(
     private readonly clock: Clock,
     private readonly ids: Ids,
+    private readonly onExpired: (s: Session) => void = () => {},
   ) {}
 
   create(userId: string, ttlSeconds: number, capabilities: Capabilities, clientId?: string): Session {
     const now = this.clock.now()
     const session: Session = {
       id: this.ids.id(), token: this.ids.token(), userId, clientId, ttlSeconds,
-      createdAt: now, lastSeen: now, streams: 0, capabilities,
+      createdAt: now, lastSeen: now, holds: 0, capabilities,
     }
     this.#byToken.set(session.token, session)
     let set = this.#byUser.get(userId)
@@ -55,10 +57,8 @@ export class SessionTable {
       return session
     }
     if (session) this.#expire(session)
-    if (token && this.#expired.has(token)) {
-      throw new ImpsError(600, 'Session expired: it saw no request within its time-to-live; log in again')
-    }
-    throw new ImpsError(604, 'Invalid session: log in and send the token you were given as "Authorization: Bearer <token>"')
+    if (token && this.#expired.has(token)) throw sessionExpired()
+    throw invalidSession()
   }
 
   touch(session: Session): void {
@@ -89,7 +89,7 @@ export class SessionTable {
 
   lastSeen(userId: string): number | undefined {
     const live = this.ofUser(userId)
-    return live.length && live.some((s) => s.streams > 0) ? this.clock.now() : this.#lastSeen.get(userId)
+    return live.length && live.some((s) => s.holds > 0) ? this.clock.now() : this.#lastSeen.get(userId)
   }
 
   /** ends every session that timed out; returns them */
@@ -104,13 +104,15 @@ export class SessionTable {
   }
 
   #alive(s: Session): boolean {
-    return s.streams > 0 || this.clock.now() - s.lastSeen < s.ttlSeconds * 1000
+    return s.holds > 0 || this.clock.now() - s.lastSeen < s.ttlSeconds * 1000
   }
 
   #expire(s: Session): void {
+    if (!this.#byToken.has(s.token)) return
     this.#remove(s)
     this.#expired.set(s.token, this.clock.now())
     if (this.#expired.size > 10_000) this.#expired.delete(this.#expired.keys().next().value!)
+    this.onExpired(s)
   }
 
   #remove(s: Session): void {

@@ -1,9 +1,19 @@
 import { ImpsError } from './codes.js'
 import type { Core } from './context.js'
+import { storeUnavailable } from './refusals.js'
 
-/** a store write that failed (disk full, I/O error) becomes 503 for the client; the detail goes to the log */
+/** a store write that failed (disk full, I/O error, lost database) becomes 503 for the client; the detail goes to the log */
 export function storageFailure(core: Core, err: unknown): ImpsError {
   if (err instanceof ImpsError) return err
   core.log('store', 'write_failed', { error: String(err) })
-  return new ImpsError(503, 'Service unavailable: the server could not write to its store (disk full or failing); nothing was changed, try again later')
+  return storeUnavailable()
+}
+
+/** runs a store write; a failure becomes 503 with nothing changed */
+export async function writing<T>(core: Core, write: Promise<T>): Promise<T> {
+  try {
+    return await write
+  } catch (err) {
+    throw storageFailure(core, err)
+  }
 }

@@ -1,4 +1,4 @@
-import { ImpsError } from './codes.js'
+import { tooManyLogins } from './refusals.js'
 import type { Clock } from './clock.js'
 
 export interface ThrottleLimits {
@@ -29,7 +29,7 @@ export class LoginThrottle {
       const recent = this.#recent(key, now)
       if (recent.length >= this.limits.maxFailures) {
         const retryAfter = Math.max(1, Math.ceil((recent[recent.length - this.limits.maxFailures] + windowMs - now) / 1000))
-        throw new ImpsError(429, `Too many requests: too many failed logins; try again in ${retryAfter} seconds`, { retryAfter })
+        throw tooManyLogins(retryAfter)
       }
     }
   }

@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
 import { normaliseUserId } from '../core/accounts.js'
-import { ImpsError } from '../core/codes.js'
 import type { Core } from '../core/context.js'
 import { getMessage, listMessages, messageDelivered, rejectMessage, sendMessage } from '../core/messaging.js'
-import { acknowledgeReport } from '../core/reports.js'
+import { badParameter, noSuchReport, notAMessageId } from '../core/refusals.js'
+import { acknowledgeReport, listReports } from '../core/reports.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
 import { answer, deliveryReport, messageInfo, messageWithBody } from './render.js'
 import { optBool, optInt, optStr, optStrArray, readJson, str } from './validate.js'
@@ -19,9 +19,9 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
   api.post('/messages', auth, async (c) => {
     const o = await readJson(c)
     const rawTo = optStrArray(o, 'to', { min: 1, max: MAX_RECIPIENTS, itemMax: 64 })
-    if (!rawTo) throw new ImpsError(402, `Bad parameter: "to" is required: a list of 1 to ${MAX_RECIPIENTS} user ids`)
+    if (!rawTo) throw badParameter(`"to" is required: a list of 1 to ${MAX_RECIPIENTS} user ids`)
     const to = rawTo.map((u) => normaliseUserId(u, '"to" entry'))
-    if (new Set(to).size !== to.length) throw new ImpsError(402, 'Bad parameter: "to" names the same user more than once')
+    if (new Set(to).size !== to.length) throw badParameter('"to" names the same user more than once')
     const body = str(o, 'body', { max: Number.MAX_SAFE_INTEGER })
     const sent = await sendMessage(core, c.get('session'), {
       to,
@@ -38,7 +38,7 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
     let limit = 100
     if (raw !== undefined) {
       if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
-        throw new ImpsError(402, 'Bad parameter: "limit" must be a whole number within 1–1000')
+        throw badParameter('"limit" must be a whole number within 1–1000')
       }
       limit = Number(raw)
     }
@@ -62,15 +62,14 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
   })
 
   api.get('/reports', auth, async (c) => {
-    const reports = await core.store.listReports(c.get('session').userId)
+    const reports = await listReports(core, c.get('session').userId)
     return answer(c, 200, { reports: reports.map(deliveryReport) })
   })
 
   api.post('/reports/:id/ack', auth, async (c) => {
     const id = c.req.param('id')
-    if (!ID.test(id) || !(await acknowledgeReport(core, c.get('session').userId, id))) {
-      throw new ImpsError(404, `Not found: no delivery report "${id.slice(0, 64)}" waits for you`)
-    }
+    if (!ID.test(id)) throw noSuchReport(id)
+    await acknowledgeReport(core, c.get('session').userId, id)
     return answer(c, 200)
   })
 
@@ -78,6 +77,6 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
 }
 
 function messageId(raw: string): string {
-  if (!ID.test(raw)) throw new ImpsError(426, `Invalid message id: "${raw.slice(0, 64)}" is not a message id`)
+  if (!ID.test(raw)) throw notAMessageId(raw)
   return raw
 }

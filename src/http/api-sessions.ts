@@ -1,9 +1,10 @@
 import { Hono } from 'hono'
 import { createUser, normaliseUserId } from '../core/accounts.js'
 import { DELIVERY_METHODS } from '../core/capabilities.js'
-import { ImpsError, result } from '../core/codes.js'
 import type { Core } from '../core/context.js'
 import { endSession, keepAlive, login, setCapabilities } from '../core/login.js'
+import { presenceOf } from '../core/presence.js'
+import { badParameter, registrationClosed } from '../core/refusals.js'
 import { capabilityRequest } from './capability-input.js'
 import { type ApiEnv, clientAddress, sessionAuth } from './middleware.js'
 import { answer, iso } from './render.js'
@@ -20,9 +21,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
     const o = await readJson(c)
     const userId = str(o, 'userId', { max: 64 })
     const password = str(o, 'password', { max: 1024 })
-    if (core.config.registration !== 'open') {
-      throw new ImpsError(403, 'Forbidden: registration is closed on this server; ask the administrator for an account')
-    }
+    if (core.config.registration !== 'open') throw registrationClosed()
     const user = await createUser(core, userId, password)
     return answer(c, 200, { userId: user.id })
   })
@@ -36,8 +35,8 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
       timeToLive: optInt(o, 'timeToLive', 0, TTL_FIELD_MAX),
       capabilities: capabilityRequest(optObject(o, 'capabilities') ?? {}),
     }
-    const { session, ttlAccepted, pending } = await login(core, req, clientAddress(c))
-    return answer(c, ttlAccepted ? 200 : result(605, ttlNotAccepted(core)), {
+    const { session, result, pending } = await login(core, req, clientAddress(c))
+    return answer(c, result, {
       token: session.token,
       sessionId: session.id,
       keepAliveTime: session.ttlSeconds,
@@ -55,7 +54,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
   api.post('/delivery-method', auth, async (c) => {
     const o = await readJson(c)
     const deliveryMethod = optOneOf(o, 'deliveryMethod', DELIVERY_METHODS)
-    if (!deliveryMethod) throw new ImpsError(402, `Bad parameter: "deliveryMethod" is required (${DELIVERY_METHODS.join(', ')})`)
+    if (!deliveryMethod) throw badParameter(`"deliveryMethod" is required (${DELIVERY_METHODS.join(', ')})`)
     const session = c.get('session')
     setCapabilities(core, session, { deliveryMethod })
     return answer(c, 200, { capabilities: session.capabilities })
@@ -63,8 +62,8 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
 
   api.post('/keepalive', auth, async (c) => {
     const session = c.get('session')
-    const { ttlAccepted } = keepAlive(core, session, optInt(await readJson(c), 'timeToLive', 0, TTL_FIELD_MAX))
-    return answer(c, ttlAccepted ? 200 : result(605, ttlNotAccepted(core)), { keepAliveTime: session.ttlSeconds })
+    const result = keepAlive(core, session, optInt(await readJson(c), 'timeToLive', 0, TTL_FIELD_MAX))
+    return answer(c, result, { keepAliveTime: session.ttlSeconds })
   })
 
   api.post('/logout', auth, async (c) => {
@@ -73,16 +72,9 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
   })
 
   api.get('/presence/:userId', auth, async (c) => {
-    const userId = normaliseUserId(c.req.param('userId'))
-    if (!core.store.getUser(userId)) throw new ImpsError(531, `Unknown user: there is no user "${userId}"`, { users: [userId] })
-    const lastSeen = core.sessions.lastSeen(userId)
-    return answer(c, 200, { userId, online: core.sessions.online(userId), lastSeen: lastSeen === undefined ? null : iso(lastSeen) })
+    const { userId, online, lastSeen } = await presenceOf(core, normaliseUserId(c.req.param('userId')))
+    return answer(c, 200, { userId, online, lastSeen: lastSeen === undefined ? null : iso(lastSeen) })
   })
 
   return api
-}
-
-function ttlNotAccepted(core: Core): string {
-  const { sessionTtlMinSeconds: min, sessionTtlMaxSeconds: max } = core.config
-  return `New value not accepted: timeToLive must lie within ${min}–${max} seconds; the server uses the nearest bound (see keepAliveTime)`
 }

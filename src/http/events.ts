@@ -3,8 +3,8 @@ import type { ServerResponse } from 'node:http'
 import { Hono } from 'hono'
 import { ImpsError } from '../core/codes.js'
 import type { Core } from '../core/context.js'
-import { connectStream } from '../core/delivery.js'
-import type { ServerEvent, Sink } from '../core/hub.js'
+import { attachSink } from '../core/delivery.js'
+import type { Delivery, Sink } from '../core/hub.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
 import { deliveryReport, messageInfo, messageWithBody } from './render.js'
 
@@ -41,9 +41,9 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
     res.write(': connected\n\n')
     let open = true
     const sink: Sink = {
-      send(e) {
+      deliver(d) {
         if (!open) return
-        res.write(`event: ${e.event}\ndata: ${JSON.stringify(render(e))}\n\n`)
+        res.write(`event: ${EVENT_NAMES[d.type]}\ndata: ${JSON.stringify(render(d))}\n\n`)
         // a client that stopped reading is cut off (its buffer dropped) rather than buffered for without end;
         // nothing is lost, since what was sent waits until confirmed and goes out again on its next stream
         if (res.writableLength > MAX_UNREAD_BYTES) res.destroy()
@@ -74,7 +74,7 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
       detach()
     }
     res.once('close', () => sink.close())
-    void connectStream(core, session, sink).then((detachFromHub) => {
+    void attachSink(core, session, sink, { holdsSession: true }).then((detachFromHub) => {
       detach = detachFromHub
       if (!open) detach() // the client left while what waited was being sent
     })
@@ -83,15 +83,20 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
   return api
 }
 
-function render(e: ServerEvent): unknown {
-  switch (e.event) {
-    case 'message':
-      return messageWithBody(e.message)
-    case 'notification':
-      return { messages: e.messages.map(messageInfo) }
-    case 'report':
-      return deliveryReport(e.report)
-    case 'session':
-      return { result: e.result }
+/** the stream's event names for the IMPS primitives (PROTOCOL.md 4) */
+const EVENT_NAMES: Record<Delivery['type'], string> = {
+  NewMessage: 'message', MessageNotification: 'notification', DeliveryReport: 'report', Disconnect: 'session',
+}
+
+function render(d: Delivery): unknown {
+  switch (d.type) {
+    case 'NewMessage':
+      return messageWithBody(d.message)
+    case 'MessageNotification':
+      return { messages: d.messages.map(messageInfo) }
+    case 'DeliveryReport':
+      return deliveryReport(d.report)
+    case 'Disconnect':
+      return { result: d.result }
   }
 }

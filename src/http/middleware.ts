@@ -17,8 +17,20 @@ export function sessionAuth(core: Core, { allowQueryToken = false } = {}): Middl
     const header = c.req.header('authorization')
     let token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
     if (!token && allowQueryToken) token = c.req.query('access_token')
-    c.set('session', core.sessions.authenticate(token))
+    c.set('session', authenticated(core, token))
     await next()
+  }
+}
+
+/** the session, or the core's refusal with what this door expects said in its own words */
+function authenticated(core: Core, token: string | undefined): Session {
+  try {
+    return core.sessions.authenticate(token)
+  } catch (err) {
+    if (err instanceof ImpsError && err.code === 604) {
+      throw new ImpsError(604, 'Invalid session: log in and send the token you were given as "Authorization: Bearer <token>"')
+    }
+    throw err
   }
 }
 

@@ -1,51 +1,94 @@
 import type { InboxUsage, StoredMessage, StoredReport, UserRecord } from '../core/types.js'
 
 /**
- * The narrow storage interface the core uses. Every promise that a write returns resolves only once the
- * change is durable; a rejected write left nothing half-stored.
+ * The storage port. Every method is asynchronous, so a store may live in memory, in files or in a database.
+ * A write's promise resolves only once the change is durable; a rejected write left nothing half-stored, and
+ * nothing a reader is shown can still be undone.
  */
 export interface Store {
-  /** accounts are few and small: held in memory, read synchronously */
-  getUser(id: string): UserRecord | undefined
-  listUsers(): UserRecord[]
+  getUser(id: string): Promise<UserRecord | undefined>
+  listUsers(): Promise<UserRecord[]>
+  /** adds an account unless the id is taken (false then), in one atomic step */
+  createUser(user: UserRecord): Promise<boolean>
+  /** replaces an existing account */
   putUser(user: UserRecord): Promise<void>
-  getMeta(key: string): string | undefined
+  getMeta(key: string): Promise<string | undefined>
   putMeta(key: string, value: string): Promise<void>
 
-  /** stores every copy of one send in one durable step */
-  addMessages(messages: StoredMessage[]): Promise<void>
+  /**
+   * Stores the copies of one send in one durable step, checking each offline copy against its limits in the
+   * same atomic step: under any interleaving of sends, a quota is never exceeded. Copies are judged in order
+   * (the sender's earlier copies count against its later ones); a refused copy is not stored.
+   */
+  addMessages(copies: NewCopy[]): Promise<CopyVerdict[]>
   /** oldest first */
   listMessages(recipient: string): Promise<StoredMessage[]>
   getMessage(recipient: string, id: string): Promise<StoredMessage | undefined>
-  /** removes a message and, in the same durable step, files the report it settles into (if any) */
-  removeMessage(recipient: string, id: string, report?: StoredReport): Promise<StoredMessage | undefined>
+  /**
+   * Settles a copy: removes it, remembers how it ended, and files its report (if any), in one durable step.
+   * Undefined when it was already gone.
+   */
+  removeMessage(recipient: string, id: string, outcome: Settlement): Promise<StoredMessage | undefined>
+  /** how a copy that is gone was settled (200, 538, …), while the store remembers it; waits for a settlement in flight */
+  settledOutcome(recipient: string, id: string): Promise<number | undefined>
 
-  addReport(report: StoredReport): Promise<void>
   listReports(owner: string): Promise<StoredReport[]>
   removeReport(owner: string, id: string): Promise<StoredReport | undefined>
+  /** reports waiting for any sender, newest first, optionally of one outcome */
+  recentReports(opts: { code?: number; limit: number }): Promise<StoredReport[]>
 
-  /** counters kept in memory, derived from what is stored at open */
-  inboxUsage(recipient: string): InboxUsage
-  outboxQueued(sender: string): number
-  reportCount(owner: string): number
-  /** users with waiting messages and the earliest validUntil among them (for the expiry sweep) */
-  mailboxes(): MailboxSummary[]
-  stats(): StoreStats
+  /** what waits for and from each user, in the order asked */
+  usage(users: string[]): Promise<UserUsage[]>
+  /** users who have a waiting message whose validity may have ended by `now` */
+  dueForExpiry(now: number): Promise<string[]>
+  /** the fullest mailboxes, by message count */
+  largestMailboxes(limit: number): Promise<MailboxSummary[]>
+  stats(): Promise<StoreStats>
 
   /** throws when the store cannot take writes (healthz) */
   checkWritable(): Promise<void>
   close(): Promise<void>
 }
 
+/** a copy to store; an offline copy carries the limits it must fit within */
+export interface NewCopy {
+  message: StoredMessage
+  limits?: CopyLimits
+}
+
+export interface CopyLimits {
+  /** the sender's: how many of its messages may wait in all */
+  outboxMaxMessages: number
+  /** the recipient's offline store */
+  inboxMaxMessages: number
+  inboxMaxBytes: number
+}
+
+/** stored, or refused: 507 the sender's queue is full, 410 the recipient's store is full */
+export type CopyVerdict = 'stored' | 507 | 410
+
+export interface Settlement {
+  code: number
+  report?: StoredReport
+}
+
+export interface UserUsage {
+  user: string
+  inbox: InboxUsage
+  /** the user's messages waiting in anyone's mailbox */
+  outbox: number
+  reports: number
+}
+
 export interface MailboxSummary {
   user: string
   messages: number
   bytes: number
-  earliestValidUntil: number
 }
 
 export interface StoreStats {
   users: number
+  disabled: number
   messages: number
   bytes: number
   reports: number

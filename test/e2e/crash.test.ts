@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { checkDataDir } from '../../scripts/crash-check.js'
 import { runCrashTrials } from '../../scripts/crash-test.js'
-import { LowdbStore } from '../../src/store/lowdb-store.js'
+import { LowdbStore } from '../../src/store/embedded/lowdb-store.js'
 import { ensureBundle } from '../support/process.js'
-import { msg, user } from '../support/records.js'
+import { msg, user, copies } from '../support/records.js'
 
 describe('crash at any moment (a short run of scripts/crash-test.ts)', () => {
   it('loses nothing acknowledged across 4 kill -9 trials', async () => {
@@ -23,7 +23,7 @@ describe('crash at any moment (a short run of scripts/crash-test.ts)', () => {
     try {
       const store = await LowdbStore.open(dir)
       await store.putUser(user('bob'))
-      await store.addMessages([msg('bob', 'alice', { id: 'kept' })])
+      await store.addMessages(copies([msg('bob', 'alice', { id: 'kept' })]))
       await store.close()
       const { problems } = await checkDataDir(dir, [
         { id: 'kept', recipient: 'bob', sender: 'alice' },

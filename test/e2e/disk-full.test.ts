@@ -49,7 +49,7 @@ describe('a full disk', () => {
     const c = srv.client('newbie')
     const a = await c.post('/users', { userId: 'newbie', password: 'long-enough' })
     assert.equal(a.body.result.code, 503)
-    assert.equal(srv.server.core.store.getUser('newbie'), undefined)
+    assert.equal((await srv.server.core.store.getUser('newbie')), undefined)
     disk.full = false
     assert.equal((await c.post('/users', { userId: 'newbie', password: 'long-enough' })).body.result.code, 200)
   })

@@ -85,7 +85,7 @@ describe('live delivery over the event stream', () => {
     assert.equal(head.status, 200)
     assert.match(head.headers.get('content-type') ?? '', /^text\/event-stream/)
     assert.deepEqual(errors, [])
-    assert.equal(srv.server.core.hub.streamCount(), 0, 'no stream is attached for a HEAD')
+    assert.equal(srv.server.core.hub.sinkCount(), 0, 'no stream is attached for a HEAD')
     await yan.login()
     const sent = await yan.send('zed', 'while only a HEAD was made')
     assert.equal(sent.body.result.code, 200, 'zed is online (logged in)')
@@ -166,7 +166,7 @@ describe('live delivery over the event stream', () => {
     assert.equal((await alice.send('bob', 'still there')).body.result.code, 200)
     await stream.next()
     stream.close()
-    await waitFor(() => srv.server.core.hub.streamCount() === 0)
+    await waitFor(() => srv.server.core.hub.sinkCount() === 0)
     srv.clock.advance(61)
     const presence = await alice.get('/presence/bob')
     assert.equal(presence.body.online, false)
@@ -215,14 +215,14 @@ describe('a client that stops reading', () => {
           resolve(res)
         }),
       )
-      await waitFor(() => srv.server.core.hub.streamCount() === 1)
+      await waitFor(() => srv.server.core.hub.sinkCount() === 1)
       const big = 'x'.repeat(60_000)
       let first: string | undefined
-      for (let i = 0; i < 400 && srv.server.core.hub.streamCount() > 0; i++) {
+      for (let i = 0; i < 400 && srv.server.core.hub.sinkCount() > 0; i++) {
         const sent = await alice.send('bob', big)
         first ??= sent.body.messageId
       }
-      assert.equal(srv.server.core.hub.streamCount(), 0, 'the stalled stream was closed')
+      assert.equal(srv.server.core.hub.sinkCount(), 0, 'the stalled stream was closed')
       stalled.destroy()
       const again = await bob.openStream()
       assert.equal((await again.next()).data.id, first)
@@ -240,7 +240,7 @@ describe('shutdown', () => {
     await carol.loginWith('push')
     const streams = []
     for (let i = 0; i < 100; i++) streams.push(await carol.openStream())
-    await waitFor(() => srv.server.core.hub.streamCount() === 100)
+    await waitFor(() => srv.server.core.hub.sinkCount() === 100)
     const sent = await alice.send('bob', 'kept across shutdown')
     const started = Date.now()
     await srv.server.close()

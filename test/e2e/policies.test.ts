@@ -36,7 +36,7 @@ describe('quotas', () => {
     await bob.loginWith('pull')
     assert.deepEqual((await bob.get('/quota')).body.inbox, { messages: 2, bytes: 10, maxMessages: 2, maxBytes: 10 })
     // a sender whose own queue is also full hears 507, not 410
-    await storeUser(srv.server.core, { ...srv.server.core.store.getUser('carol')!, quotas: { outboxMaxMessages: 0 } })
+    await storeUser(srv.server.core, { ...(await (await srv.server.core.store.getUser('carol')))!, quotas: { outboxMaxMessages: 0 } })
     await bob.post('/logout')
     await carol.login()
     assert.equal((await carol.send('bob', 'x')).body.result.code, 507)
@@ -54,7 +54,7 @@ describe('quotas', () => {
   it('per-user overrides beat the defaults', async () => {
     srv = await TestServer.start({ inboxMaxMessages: 100 })
     const [alice] = await srv.users('alice', 'bob')
-    await storeUser(srv.server.core, { ...srv.server.core.store.getUser('bob')!, quotas: { inboxMaxMessages: 1 } })
+    await storeUser(srv.server.core, { ...(await (await srv.server.core.store.getUser('bob')))!, quotas: { inboxMaxMessages: 1 } })
     await alice.login()
     assert.equal((await alice.send('bob', '1')).body.result.details[0].code, 202)
     assert.equal((await alice.send('bob', '2')).body.result.code, 410)
@@ -74,8 +74,8 @@ describe('quotas', () => {
     await bob.post('/logout')
     srv.clock.advance(61)
     await srv.server.sweep() // ids[2] expires
-    assert.equal(srv.server.core.store.inboxUsage('bob').messages, 0)
-    assert.equal(srv.server.core.store.outboxQueued('alice'), 0)
+    assert.equal((await srv.server.core.store.usage(['bob']))[0].inbox.messages, 0)
+    assert.equal((await srv.server.core.store.usage(['alice']))[0].outbox, 0)
 
     for (let i = 0; i < 3; i++) await alice.send('bob', `again${i}`)
     await alice.send('carol', 'c1')
@@ -138,6 +138,6 @@ describe('block and grant lists', () => {
     assert.equal(stream.pending().filter((e) => e.event === 'message').length, 0)
     const reports = (await alice.get('/reports')).body.reports
     assert.deepEqual(reports.map((r: any) => [r.messageId, r.result.code, r.recipient]), [[sent.body.messageId, 532, 'bob']])
-    assert.equal(srv.server.core.store.outboxQueued('alice'), 0)
+    assert.equal((await srv.server.core.store.usage(['alice']))[0].outbox, 0)
   })
 })

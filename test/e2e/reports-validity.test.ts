@@ -97,8 +97,8 @@ describe('validity and expiry', () => {
     assert.equal((await srv.server.sweep()).expired, 0)
     srv.clock.advance(1)
     assert.equal((await srv.server.sweep()).expired, 1)
-    assert.equal(srv.server.core.store.inboxUsage('bob').messages, 0)
-    assert.equal(srv.server.core.store.outboxQueued('alice'), 0)
+    assert.equal((await srv.server.core.store.usage(['bob']))[0].inbox.messages, 0)
+    assert.equal((await srv.server.core.store.usage(['alice']))[0].outbox, 0)
     assert.equal((await alice.get('/reports')).body.reports[0].result.code, 542)
   })
 

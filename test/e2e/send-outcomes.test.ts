@@ -53,14 +53,14 @@ describe('SendMessage outcomes, recipient by recipient', () => {
   it('a sender that agreed offlineMessaging: false gets 533 and nothing is stored', async () => {
     const login = await dave.login({ capabilities: { offlineMessaging: false } })
     assert.equal(login.body.capabilities.offlineMessaging, false)
-    const before = srv.server.core.store.inboxUsage('carol').messages
+    const before = (await srv.server.core.store.usage(['carol']))[0].inbox.messages
     const sent = await dave.send('carol', 'are you there?')
     assert.equal(sent.status, 409)
     assert.deepEqual(sent.body.result, {
       code: 533, text: 'Message recipient not logged in',
       details: [{ code: 533, text: 'Message recipient not logged in', users: ['carol'] }],
     })
-    assert.equal(srv.server.core.store.inboxUsage('carol').messages, before)
+    assert.equal((await srv.server.core.store.usage(['carol']))[0].inbox.messages, before)
   })
 
   it('the recipient’s clients decide: 415 when none takes the type, 413 when none takes the size', async () => {
@@ -91,7 +91,7 @@ describe('offline messaging switched off on the server', () => {
       assert.equal(login.body.capabilities.offlineMessaging, false)
       const sent = await alice.send('bob', 'hi')
       assert.equal(sent.body.result.code, 533)
-      assert.equal(srv.server.core.store.stats().messages, 0)
+      assert.equal((await srv.server.core.store.stats()).messages, 0)
     } finally {
       await srv.destroy()
     }

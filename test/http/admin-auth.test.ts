@@ -77,10 +77,10 @@ describe('dashboard login, cookie and CSRF over plain HTTP', () => {
     assert.equal(crossSite.status, 403)
     const noOrigin = await admin.post(quotas, { _csrf: admin.csrf!, inboxMaxMessages: '1' }, {})
     assert.equal(noOrigin.status, 403)
-    assert.deepEqual(srv.server.core.store.getUser('bob')!.quotas, {}, 'nothing changed')
+    assert.deepEqual((await (await srv.server.core.store.getUser('bob')))!.quotas, {}, 'nothing changed')
     const ok = await admin.action(quotas, { inboxMaxMessages: '1' })
     assert.equal(ok.status, 303)
-    assert.deepEqual(srv.server.core.store.getUser('bob')!.quotas, { inboxMaxMessages: 1 })
+    assert.deepEqual((await (await srv.server.core.store.getUser('bob')))!.quotas, { inboxMaxMessages: 1 })
     const header = await admin.post(quotas, { inboxMaxMessages: '2' }, { origin: srv.url, 'x-csrf-token': admin.csrf! })
     assert.equal(header.status, 303, 'htmx sends the token as a header')
   })
@@ -124,7 +124,7 @@ describe('the dashboard password when none is configured', () => {
     const srv = await TestServer.start()
     const generated = srv.server.generatedAdminPassword!
     assert.ok(generated && generated.length >= 16)
-    const hash = srv.server.core.store.getMeta('admin.passwordHash')!
+    const hash = (await srv.server.core.store.getMeta('admin.passwordHash'))!
     assert.match(hash, /^scrypt\$/)
     const accounts = readFileSync(`${srv.dataDir}/accounts.json`, 'utf8')
     assert.ok(!accounts.includes(generated), 'the password itself is never stored')

@@ -45,7 +45,7 @@ describe('dashboard pages over plain HTTP: empty states, pagination, errors, fra
   })
 
   it('a long user list is paginated and sorted', async () => {
-    const template = srv.server.core.store.getUser('bob')!
+    const template = (await (await srv.server.core.store.getUser('bob')))!
     for (let i = 0; i < 55; i++) await srv.server.core.store.putUser({ ...template, id: `user${String(i).padStart(2, '0')}` })
     const page1 = await admin.page('/admin/users')
     assert.equal((page1.html.match(/<tr data-user=|<tr class="near-full" data-user=/g) ?? []).length, 50)

@@ -4,11 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { StoredMessage } from '../../src/core/types.js'
-import type { Fs } from '../../src/store/fs.js'
-import { LowdbStore } from '../../src/store/lowdb-store.js'
+import type { Fs } from '../../src/store/embedded/fs.js'
+import { LowdbStore } from '../../src/store/embedded/lowdb-store.js'
 import { FailingFs } from '../support/failing-fs.js'
 import { tempDir } from '../support/temp.js'
-import { msg } from '../support/records.js'
+import { msg, copies, delivered } from '../support/records.js'
 
 /** journal writes that are slow, and that fail while `fail` is set */
 function slowFailingJournal(): { fs: Fs; setFail(v: boolean): void } {
@@ -42,16 +42,16 @@ describe('what is not yet durable is invisible', () => {
     const disk = slowFailingJournal()
     const store = await LowdbStore.open(dir, { fs: disk.fs })
     const m = msg('bob')
-    const adding = store.addMessages([m])
+    const adding = store.addMessages(copies([m]))
     await new Promise((r) => setImmediate(r)) // applied in memory, its journal write under way
-    assert.equal(store.inboxUsage('bob').messages, 1, 'counted at once, so that quotas hold')
+    assert.equal((await store.usage(['bob']))[0].inbox.messages, 1, 'counted at once, so that quotas hold')
     assert.deepEqual(await store.listMessages('bob'), [])
     assert.equal(await store.getMessage('bob', m.id), undefined)
     disk.setFail(true)
-    assert.equal(await store.removeMessage('bob', m.id), undefined, 'nothing to confirm yet')
+    assert.equal(await store.removeMessage('bob', m.id, delivered), undefined, 'nothing to confirm yet')
     await assert.rejects(adding, /EIO/)
     disk.setFail(false)
-    assert.deepEqual(store.inboxUsage('bob'), { messages: 0, bytes: 0 })
+    assert.deepEqual((await store.usage(['bob']))[0].inbox, { messages: 0, bytes: 0 })
     await store.close()
     const again = await LowdbStore.open(dir)
     assert.deepEqual(await again.listMessages('bob'), [])
@@ -66,7 +66,7 @@ describe('checkpoints see only what is durable', () => {
     const disk = slowFailingJournal()
     const store = await LowdbStore.open(dir, { fs: disk.fs, maxCachedItems: 0 })
     const m1 = msg('bob')
-    await store.addMessages([m1])
+    await store.addMessages(copies([m1]))
     disk.setFail(true)
     const checkpoint = store.checkpoint().catch(() => {})
     await assert.rejects(refused(store, m1), /EIO/)
@@ -76,9 +76,9 @@ describe('checkpoints see only what is durable', () => {
   }
 
   it('a send refused while a checkpoint runs is never written to a box file', async () => {
-    const { dir, store, m1 } = await refusedDuringCheckpoint((s) => s.addMessages([msg('bob')]))
+    const { dir, store, m1 } = await refusedDuringCheckpoint((s) => s.addMessages(copies([msg('bob')])))
     assert.deepEqual((await store.listMessages('bob')).map((m) => m.id), [m1.id])
-    assert.deepEqual(store.inboxUsage('bob'), { messages: 1, bytes: m1.size })
+    assert.deepEqual((await store.usage(['bob']))[0].inbox, { messages: 1, bytes: m1.size })
     await store.close()
     const again = await LowdbStore.open(dir)
     assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [m1.id])
@@ -86,7 +86,7 @@ describe('checkpoints see only what is durable', () => {
   })
 
   it('a confirmation refused while a checkpoint runs leaves the message in place', async () => {
-    const { dir, store, m1 } = await refusedDuringCheckpoint((s, m) => s.removeMessage('bob', m.id))
+    const { dir, store, m1 } = await refusedDuringCheckpoint((s, m) => s.removeMessage('bob', m.id, delivered))
     await store.close()
     const again = await LowdbStore.open(dir)
     assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [m1.id])
@@ -98,7 +98,7 @@ describe('checkpoints see only what is durable', () => {
     const disk = new FailingFs()
     const store = await LowdbStore.open(dir, { fs: disk.fs })
     const stored = Array.from({ length: 20 }, () => msg('bob', 'alice', { body: 'y'.repeat(5000), size: 5000 }))
-    for (const m of stored) await store.addMessages([m])
+    for (const m of stored) await store.addMessages(copies([m]))
     disk.full = true
     await assert.rejects(store.checkpoint(), /ENOSPC/)
     disk.full = false

@@ -3,9 +3,9 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { LowdbStore } from '../../src/store/lowdb-store.js'
+import { LowdbStore } from '../../src/store/embedded/lowdb-store.js'
 import { tempDir } from '../support/temp.js'
-import { msg, user } from '../support/records.js'
+import { msg, user, copies } from '../support/records.js'
 
 
 describe('LowdbStore on disk', () => {
@@ -13,11 +13,11 @@ describe('LowdbStore on disk', () => {
     const costOfOneSend = async (others: number) => {
       const store = await LowdbStore.open(tempDir())
       for (let i = 0; i < others; i += 100) {
-        await store.addMessages(Array.from({ length: Math.min(100, others - i) }, (_, j) => msg(`other${i + j}`, 'zed', { id: `o${i + j}` })))
+        await store.addMessages(copies(Array.from({ length: Math.min(100, others - i) }, (_, j) => msg(`other${i + j}`, 'zed', { id: `o${i + j}` }))))
       }
       await store.checkpoint()
       const before = store.bytesWritten()
-      await store.addMessages([msg('bob', 'alice', { id: 'the-one', sentAt: 1, body: 'x'.repeat(150), size: 150 })])
+      await store.addMessages(copies([msg('bob', 'alice', { id: 'the-one', sentAt: 1, body: 'x'.repeat(150), size: 150 })]))
       await store.checkpoint()
       const after = store.bytesWritten()
       await store.close()
@@ -33,10 +33,10 @@ describe('LowdbStore on disk', () => {
   it('covers many concurrent sends with a few fsync batches (group commit)', async () => {
     const store = await LowdbStore.open(tempDir())
     const before = store.bytesWritten().batches
-    await Promise.all(Array.from({ length: 500 }, (_, i) => store.addMessages([msg(`u${i % 50}`)])))
+    await Promise.all(Array.from({ length: 500 }, (_, i) => store.addMessages(copies([msg(`u${i % 50}`)]))))
     const batches = store.bytesWritten().batches - before
     assert.ok(batches < 50, `500 concurrent sends took ${batches} fsync batches`)
-    assert.equal(store.stats().messages, 500)
+    assert.equal((await store.stats()).messages, 500)
     await store.close()
   })
 
@@ -44,7 +44,7 @@ describe('LowdbStore on disk', () => {
     const dir = tempDir()
     const store = await LowdbStore.open(dir)
     const a = msg('bob')
-    await store.addMessages([a])
+    await store.addMessages(copies([a]))
     await store.close()
     // what a crash leaves: a journal segment with one good batch and a half-written one
     const journal = join(dir, 'journal')
@@ -54,7 +54,7 @@ describe('LowdbStore on disk', () => {
     appendFileSync(seg, JSON.stringify([{ o: 'm', m: msg('bob') }]).slice(0, 40))
     const again = await LowdbStore.open(dir)
     assert.deepEqual((await again.listMessages('bob')).map((m) => m.id), [a.id, b.id])
-    assert.equal(again.inboxUsage('bob').messages, 2)
+    assert.equal((await again.usage(['bob']))[0].inbox.messages, 2)
     await again.close()
     assert.deepEqual(readdirSync(journal).filter((n) => n !== '00000099.jsonl').length, 1, 'replayed segments are removed after the checkpoint')
   })
@@ -62,11 +62,11 @@ describe('LowdbStore on disk', () => {
   it('ignores a leftover temp file from a torn box write', async () => {
     const dir = tempDir()
     const store = await LowdbStore.open(dir)
-    await store.addMessages([msg('bob')])
+    await store.addMessages(copies([msg('bob')]))
     await store.close()
     writeFileSync(join(dir, 'boxes', '.bob.json.tmp'), '{"schema":1,"user":"bob","mess')
     const again = await LowdbStore.open(dir)
-    assert.equal(again.inboxUsage('bob').messages, 1)
+    assert.equal((await again.usage(['bob']))[0].inbox.messages, 1)
     await again.close()
   })
 
@@ -92,11 +92,11 @@ describe('LowdbStore on disk', () => {
   it('holds only some boxes in memory and loads the others on demand', async () => {
     const dir = tempDir()
     const store = await LowdbStore.open(dir, { maxCachedItems: 100 })
-    for (let i = 0; i < 20; i++) await store.addMessages(Array.from({ length: 20 }, () => msg(`user${i}`)))
+    for (let i = 0; i < 20; i++) await store.addMessages(copies(Array.from({ length: 20 }, () => msg(`user${i}`))))
     await store.close()
     const again = await LowdbStore.open(dir, { maxCachedItems: 100 })
     assert.ok(again.cachedBoxes() <= 5, `${again.cachedBoxes()} boxes held after boot`)
-    assert.equal(again.stats().messages, 400)
+    assert.equal((await again.stats()).messages, 400)
     assert.equal((await again.listMessages('user19')).length, 20)
     await again.close()
   })
@@ -108,10 +108,10 @@ describe('LowdbStore on disk', () => {
     counting.stat = ((path: string, ...rest: never[]) => (touched.push(String(path)), fsp.stat(path, ...rest))) as typeof fsp.stat
     const store = await LowdbStore.open(dir, { fs: counting, maxCachedItems: 10 })
     touched.length = 0
-    await store.addMessages([msg('newbie')])
+    await store.addMessages(copies([msg('newbie')]))
     assert.deepEqual(touched.filter((p) => p.includes('boxes')), [], 'no read for a box that has no file')
     await store.checkpoint()
-    for (let i = 0; i < 5; i++) await store.addMessages(Array.from({ length: 5 }, () => msg(`other${i}`)))
+    for (let i = 0; i < 5; i++) await store.addMessages(copies(Array.from({ length: 5 }, () => msg(`other${i}`))))
     await store.checkpoint() // the cache holds 10 items, so newbie's clean box is dropped
     assert.equal(store.cachedBoxes() < 6, true)
     assert.equal((await store.listMessages('newbie')).length, 1, 'read back from its file')

@@ -1,6 +1,6 @@
 import * as fsp from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
-import type { Fs } from '../../src/store/fs.js'
+import type { Fs } from '../../src/store/embedded/fs.js'
 
 /** A file system that fails every write with ENOSPC while `full` is true, as a full SD card would. */
 export class FailingFs {

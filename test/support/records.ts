@@ -18,3 +18,11 @@ export function user(id: string): UserRecord {
   return { id, passwordHash: 'h', createdAt: 0, disabled: false, quotas: {}, block: { inUse: false, users: [] }, grant: { inUse: false, users: [] } }
 }
 
+
+/** the messages as copies to store, none of them held to a quota */
+export function copies(messages: StoredMessage[]): Array<{ message: StoredMessage }> {
+  return messages.map((message) => ({ message }))
+}
+
+/** how a test settles a copy when the outcome does not matter to it */
+export const delivered = { code: 200 } as const

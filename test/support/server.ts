@@ -5,7 +5,7 @@ import { type Config, defaultConfig } from '../../src/config.js'
 import { createUser } from '../../src/core/accounts.js'
 import { FakeClock } from '../../src/core/clock.js'
 import { type RunningServer, startServer } from '../../src/server.js'
-import type { LowdbStoreOptions } from '../../src/store/lowdb-store.js'
+import type { LowdbStoreOptions } from '../../src/store/embedded/lowdb-store.js'
 import type { Log } from '../../src/log.js'
 import { Client } from './client.js'
 

@@ -124,7 +124,7 @@ describe('the dashboard in headless Chromium', () => {
     await page.click('#quotas button')
     await page.locator('.flash.error').waitFor()
     assert.match(await page.locator('.flash.error').textContent() ?? '', /inboxMaxMessages must be a whole number/)
-    assert.deepEqual(srv.server.core.store.getUser('bob')!.quotas, { inboxMaxMessages: waiting + 1 })
+    assert.deepEqual((await (await srv.server.core.store.getUser('bob')))!.quotas, { inboxMaxMessages: waiting + 1 })
   })
 
   it('shows a message body <script>alert(1)</script> as text, never runs it', async () => {
@@ -235,7 +235,7 @@ describe('the dashboard in headless Chromium', () => {
     await erin.login()
     await page.goto(srv.url + '/admin')
     assert.match(await page.locator('.stat', { hasText: 'Online now' }).textContent() ?? '', /Online now\s*1/)
-    const o = srv.server.core.store.stats()
+    const o = (await srv.server.core.store.stats())
     assert.match(await page.locator('.stat', { hasText: 'Messages waiting' }).textContent() ?? '', new RegExp(`Messages waiting\\s*${o.messages}`))
     assert.match(await page.locator('.stat', { hasText: 'Uptime' }).textContent() ?? '', /1 h 2\d min/)
     assert.match(await page.locator('.activity').textContent() ?? '', /erin.*sent a message to 1 recipient, 1 accepted/s)

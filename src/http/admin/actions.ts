@@ -4,6 +4,7 @@ import {
   addUser, editAccessList, purgeMailbox, purgeMessage, QUOTA_KEYS, resetPassword, setQuotas, setUserDisabled,
 } from '../../core/admin.js'
 import { ImpsError } from '../../core/codes.js'
+import { notFound } from '../../core/refusals.js'
 import type { Core } from '../../core/context.js'
 import type { ListEdit } from '../../core/blocklist.js'
 import type { QuotaOverrides } from '../../core/types.js'
@@ -59,7 +60,7 @@ export function actionRoutes(core: Core): Hono<AdminEnv> {
     const id = userId(c)
     const which = c.req.param('which')
     return act(c, userUrl(id), async () => {
-      if (which !== 'block' && which !== 'grant') throw new ImpsError(404, 'There is no such list.')
+      if (which !== 'block' && which !== 'grant') throw notFound('there is no such list')
       const edit: ListEdit = {}
       const add = await field(c, 'add')
       const remove = await field(c, 'remove')

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { describeConfig } from '../../config.js'
-import { listUserRows, overview, paginate, recentReports, USER_SORTS, type UserSort, userRow, waitingFor } from '../../core/admin.js'
+import { listUserRows, overview, paginate, recentReports, storeStats, USER_SORTS, type UserSort, userDetail } from '../../core/admin-queries.js'
 import type { Core } from '../../core/context.js'
 import { limitsFor } from '../../core/quotas.js'
 import { ErrorPage } from '../../../views/layout.js'
@@ -21,39 +21,39 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const now = () => core.clock.now()
 
-  const overviewProps = () => ({ o: overview(core), activity: core.activity.recent(20), now: now() })
-  app.get('/', (c) => c.html(OverviewPage({ ...overviewProps(), session: c.get('admin') })))
-  app.get('/overview/live', (c) => c.html(OverviewLive(overviewProps())))
+  const overviewProps = async () => ({ o: await overview(core), activity: core.activity.recent(20), now: now() })
+  app.get('/', async (c) => c.html(OverviewPage({ ...(await overviewProps()), session: c.get('admin') })))
+  app.get('/overview/live', async (c) => c.html(OverviewLive(await overviewProps())))
 
-  const usersProps = (c: AdminContext) => {
+  const usersProps = async (c: AdminContext) => {
     const query = usersQuery(c)
-    const rows = paginate(listUserRows(core, { query: query.q, sort: query.sort, desc: query.desc }), query.page, PER_PAGE)
-    return { rows, query: { ...query, page: rows.page }, all: core.store.listUsers().length }
+    const rows = paginate(await listUserRows(core, { query: query.q, sort: query.sort, desc: query.desc }), query.page, PER_PAGE)
+    return { rows, query: { ...query, page: rows.page }, all: (await storeStats(core)).users }
   }
-  app.get('/users', (c) => c.html(UsersPage({ ...usersProps(c), session: c.get('admin') })))
-  app.get('/users/table', (c) => {
-    const props = usersProps(c)
+  app.get('/users', async (c) => c.html(UsersPage({ ...(await usersProps(c)), session: c.get('admin') })))
+  app.get('/users/table', async (c) => {
+    const props = await usersProps(c)
     const { q, sort, desc, page } = props.query
     c.header('HX-Replace-Url', `/admin/users${qs({ q, sort, dir: desc ? 'desc' : 'asc', page: page > 1 ? page : undefined })}`)
     return c.html(UsersTable(props))
   })
 
   const userLive = async (c: AdminContext, id: string) => {
-    const user = core.store.getUser(id)!
-    const queue = paginate(await waitingFor(core, id), intParam(c.req.query('page'), 1), PER_PAGE)
-    const sessions = core.sessions.ofUser(id).map((s) => ({ method: s.capabilities.deliveryMethod, clientId: s.clientId, streams: s.streams }))
-    return { user, row: userRow(core, user), queue, now: now(), csrf: c.get('admin').csrf, sessions }
+    const detail = await userDetail(core, id)
+    if (!detail) return undefined
+    const queue = paginate(detail.waiting, intParam(c.req.query('page'), 1), PER_PAGE)
+    return { user: detail.user, row: detail.row, queue, now: now(), csrf: c.get('admin').csrf, sessions: detail.sessions }
   }
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id').toLowerCase()
-    if (!core.store.getUser(id)) return unknownUser(c, id)
     const live = await userLive(c, id)
+    if (!live) return unknownUser(c, id)
     return c.html(UserPage({ ...live, defaults: limitsFor(core.config, undefined), session: c.get('admin') }))
   })
   app.get('/users/:id/live', async (c) => {
     const id = c.req.param('id').toLowerCase()
-    if (!core.store.getUser(id)) return unknownUser(c, id)
-    return c.html(UserLive(await userLive(c, id)))
+    const live = await userLive(c, id)
+    return live ? c.html(UserLive(live)) : unknownUser(c, id)
   })
 
   const reportsProps = async (c: AdminContext) => {
@@ -69,8 +69,8 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
     return c.html(ReportsTable(props))
   })
 
-  app.get('/settings', (c) => {
-    const stats = core.store.stats()
+  app.get('/settings', async (c) => {
+    const stats = await storeStats(core)
     const facts = [
       { label: 'Data directory', value: core.config.dataDir },
       { label: 'Store on disk', value: bytes(stats.diskBytes) },

@@ -1,20 +1,36 @@
-import type { StoredMessage, StoredReport } from '../core/types.js'
+import type { StoredMessage, StoredReport } from '../../core/types.js'
 
-/** One user's box: the messages waiting for them and the delivery reports waiting for them, in arrival order. */
+/** how many settled outcomes a box remembers (a retried MessageDelivered comes within moments, not days) */
+export const SETTLED_KEPT = 512
+
+/**
+ * One user's box: the messages waiting for them and the delivery reports waiting for them, in arrival order,
+ * and how their most recently settled messages ended.
+ */
 export class Box {
   readonly messages = new Map<string, StoredMessage>()
   readonly reports = new Map<string, StoredReport>()
+  readonly settled = new Map<string, number>()
   constructor(readonly user: string) {}
 
   static fromFile(file: BoxFile): Box {
     const box = new Box(file.user)
     for (const m of file.messages) box.messages.set(m.id, m)
     for (const r of file.reports) box.reports.set(r.id, r)
+    for (const [id, code] of file.settled ?? []) box.settled.set(id, code)
     return box
   }
 
   toFile(): BoxFile {
-    return { schema: BOX_SCHEMA, user: this.user, messages: [...this.messages.values()], reports: [...this.reports.values()] }
+    return {
+      schema: BOX_SCHEMA, user: this.user, messages: [...this.messages.values()], reports: [...this.reports.values()],
+      settled: [...this.settled],
+    }
+  }
+
+  remember(id: string, code: number): void {
+    this.settled.set(id, code)
+    if (this.settled.size > SETTLED_KEPT) this.settled.delete(this.settled.keys().next().value!)
   }
 
   get size(): number {
@@ -29,12 +45,15 @@ export interface BoxFile {
   user: string
   messages: StoredMessage[]
   reports: StoredReport[]
+  /** [message id, code] of recently settled messages, oldest first (absent in files of earlier versions) */
+  settled?: Array<[string, number]>
 }
 
 /** A change to one box, as the journal records it. Applying an op twice has the effect of applying it once. */
 export type Op =
   | { o: 'm'; m: StoredMessage }
-  | { o: 'd'; u: string; id: string }
+  /** removes a message; `c` is how it was settled (absent in journals of earlier versions) */
+  | { o: 'd'; u: string; id: string; c?: number }
   | { o: 'r'; r: StoredReport }
   | { o: 'a'; u: string; id: string }
 
@@ -55,6 +74,7 @@ export function applyOp(box: Box, op: Op): StoredMessage | StoredReport | undefi
     case 'm':
       if (box.messages.has(op.m.id)) return undefined
       box.messages.set(op.m.id, op.m)
+      box.settled.delete(op.m.id) // a removal undone: it is waiting again
       return op.m
     case 'r':
       if (box.reports.has(op.r.id)) return undefined
@@ -62,7 +82,9 @@ export function applyOp(box: Box, op: Op): StoredMessage | StoredReport | undefi
       return op.r
     case 'd': {
       const m = box.messages.get(op.id)
+      if (!m) return undefined
       box.messages.delete(op.id)
+      if (op.c !== undefined) box.remember(op.id, op.c)
       return m
     }
     case 'a': {

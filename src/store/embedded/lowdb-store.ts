@@ -10,7 +10,6 @@ import { type Fs, nodeFs } from './fs.js'
 import { Journal } from './journal.js'
 import { acquireLock, DataDirError } from './lock.js'
 import { migrate } from './migrate.js'
-import type { StoreStats } from './store.js'
 
 export interface LowdbStoreOptions {
   fs?: Fs
@@ -95,7 +94,7 @@ export class LowdbStore extends BoxStore {
     this.#timer.unref()
     const t = this.tally.totals()
     this.#opts.log('store.open', {
-      dir: this.dir, users: this.listUsers().length, messages: t.messages, reports: t.reports,
+      dir: this.dir, users: Object.keys(this.accounts.users).length, messages: t.messages, reports: t.reports,
       replayedOps: replayed, tornLines: skipped, ms: Math.round(performance.now() - started),
     })
   }
@@ -104,7 +103,7 @@ export class LowdbStore extends BoxStore {
     for (const op of ops) {
       const user = opUser(op)
       const box = await this.box(user)
-      this.countApplied(op, applyOp(box, op), true)
+      this.countApplied(op, applyOp(box, op))
       this.#boxes.markDirty(user)
     }
   }
@@ -175,12 +174,8 @@ export class LowdbStore extends BoxStore {
     return this.#boxes.size
   }
 
-  stats(): StoreStats {
-    return {
-      users: this.listUsers().length,
-      ...this.tally.totals(),
-      diskBytes: this.#boxes.diskBytes() + this.#journal.size + JSON.stringify(this.accounts).length,
-    }
+  protected diskBytes(): number {
+    return this.#boxes.diskBytes() + this.#journal.size + JSON.stringify(this.accounts).length
   }
 
   /** a write just succeeded: that answers; otherwise one empty batch is written (so a health probe cannot drive the disk) */

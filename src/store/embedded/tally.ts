@@ -1,9 +1,16 @@
-import type { InboxUsage, StoredMessage, StoredReport } from '../core/types.js'
-import type { MailboxSummary } from './store.js'
+import type { InboxUsage, StoredMessage, StoredReport } from '../../core/types.js'
+
+interface Mailbox {
+  user: string
+  messages: number
+  bytes: number
+  /** a lower bound: removals leave it alone, a full look at the box (resetEarliest) makes it exact again */
+  earliestValidUntil: number
+}
 
 /** Counters that span boxes, kept in memory: what waits for each recipient, from each sender, for each report owner. */
 export class Tally {
-  readonly #inbox = new Map<string, MailboxSummary>()
+  readonly #inbox = new Map<string, Mailbox>()
   readonly #outbox = new Map<string, number>()
   readonly #reports = new Map<string, number>()
 
@@ -12,7 +19,6 @@ export class Tally {
     if (!s) this.#inbox.set(m.recipient, (s = { user: m.recipient, messages: 0, bytes: 0, earliestValidUntil: Infinity }))
     s.messages++
     s.bytes += m.size
-    // a lower bound: removals leave it alone, a full look at the box (resetEarliest) makes it exact again
     s.earliestValidUntil = Math.min(s.earliestValidUntil, m.validUntil)
     bump(this.#outbox, m.sender, 1)
   }
@@ -55,7 +61,11 @@ export class Tally {
     return this.#reports.get(user) ?? 0
   }
 
-  mailboxes(): MailboxSummary[] {
+  reportOwners(): string[] {
+    return [...this.#reports.keys()]
+  }
+
+  mailboxes(): Mailbox[] {
     return [...this.#inbox.values()].map((s) => ({ ...s }))
   }
 

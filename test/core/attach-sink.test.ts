@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { defaultConfig } from '../../src/config.js'
+import { FakeClock } from '../../src/core/clock.js'
+import { createCore } from '../../src/core/create-core.js'
+import { attachSink } from '../../src/core/delivery.js'
+import type { Delivery } from '../../src/core/hub.js'
+import type { StoredMessage } from '../../src/core/types.js'
+import { MemoryStore } from '../../src/store/memory/memory-store.js'
+import { copies, msg, user } from '../support/records.js'
+
+/** a store whose mailbox reads wait until the test lets them through */
+class SlowStore extends MemoryStore {
+  release!: () => void
+  readonly latch = new Promise<void>((resolve) => (this.release = resolve))
+  override async listMessages(recipient: string): Promise<StoredMessage[]> {
+    const list = await super.listMessages(recipient)
+    await this.latch
+    return list
+  }
+}
+
+const caps = (deliveryMethod: 'push' | 'notify' | 'pull') =>
+  ({ offlineMessaging: true, deliveryMethod, acceptedContentTypes: ['text/plain'], acceptedContentLength: 65536 })
+
+const idsIn = (got: Delivery[]) =>
+  got.flatMap((d) => (d.type === 'NewMessage' ? [d.message.id] : d.type === 'MessageNotification' ? d.messages.map((m) => m.id) : []))
+
+describe('a sink that attaches while messages arrive', () => {
+  for (const method of ['push', 'notify'] as const) {
+    it(`${method}: gets every message once, the waiting ones first`, async () => {
+      const store = new SlowStore()
+      const core = createCore({ config: defaultConfig(), store, clock: new FakeClock() })
+      await store.putUser(user('bob'))
+      const old = msg('bob', 'alice', { validUntil: Infinity })
+      await store.addMessages(copies([old]))
+      const session = core.sessions.create('bob', 300, caps(method))
+      const got: Delivery[] = []
+      const attaching = attachSink(core, session, { deliver: (d) => got.push(d), close: () => {} }, { holdsSession: true })
+      // while the waiting list is being read, a new message is stored and announced on the bus
+      const fresh = msg('bob', 'carol', { validUntil: Infinity })
+      await store.addMessages(copies([fresh]))
+      core.bus.publish({ type: 'MessageStored', message: fresh })
+      assert.equal(got.length, 0, 'nothing goes out before the waiting list')
+      store.release()
+      await attaching
+      assert.deepEqual(idsIn(got), [old.id, fresh.id])
+    })
+  }
+})
+
+describe('what holds a session alive', () => {
+  it('a sink that holds the session keeps it alive past its time-to-live; a poll queue does not', async () => {
+    const clock = new FakeClock()
+    const core = createCore({ config: defaultConfig(), store: new MemoryStore(), clock })
+    await core.store.putUser(user('bob'))
+    const streaming = core.sessions.create('bob', 60, caps('push'))
+    const polling = core.sessions.create('bob', 60, caps('push'))
+    const detach = await attachSink(core, streaming, { deliver: () => {}, close: () => {} }, { holdsSession: true })
+    await attachSink(core, polling, { deliver: () => {}, close: () => {} }, { holdsSession: false })
+    clock.advance(61)
+    assert.deepEqual(core.sessions.ofUser('bob'), [streaming], 'the polling session timed out')
+    detach()
+    clock.advance(59)
+    assert.equal(core.sessions.online('bob'), true, 'the time-to-live counts from the moment the hold went away')
+    clock.advance(2)
+    assert.equal(core.sessions.online('bob'), false)
+  })
+
+  it('a session that times out is told so on its sinks (Disconnect 600), and the dashboard\'s feed hears of it', async () => {
+    const clock = new FakeClock()
+    const core = createCore({ config: defaultConfig(), store: new MemoryStore(), clock })
+    await core.store.putUser(user('bob'))
+    const session = core.sessions.create('bob', 60, caps('pull'))
+    const got: Delivery[] = []
+    let closed = false
+    await attachSink(core, session, { deliver: (d) => got.push(d), close: () => (closed = true) }, { holdsSession: false })
+    clock.advance(61)
+    core.sessions.sweep()
+    assert.deepEqual(got.map((d) => d.type === 'Disconnect' && d.result.code), [600])
+    assert.equal(closed, true)
+    assert.equal(core.activity.recent(1)[0].text, 'session expired')
+  })
+})
