@@ -112,9 +112,19 @@ export async function rejectMessage(core: Core, userId: string, id: string): Pro
   await settleOnce(core, userId, id, 538)
 }
 
+/**
+ * Settles a copy as the recipient says, once. A copy that may no longer be shown (expired, or its sender since
+ * blocked) ends that way instead, and the recipient hears 426 as GetMessage would answer: one outcome, told
+ * alike to both sides.
+ */
 async function settleOnce(core: Core, userId: string, id: string, code: 200 | 538): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const m = await core.store.getMessage(userId, id)
+    const [m, user] = await Promise.all([core.store.getMessage(userId, id), core.store.getUser(userId)])
+    const dropped = m && dropReason(user, m, core.clock.now())
+    if (m && dropped) {
+      await settle(core, m, dropped)
+      break
+    }
     if (m && (await settle(core, m, code))) return
     // gone already: fine if it went the same way (a repeat, or one running alongside)…
     const outcome = await core.store.settledOutcome(userId, id)

@@ -9,6 +9,9 @@ const refuse = (code: Code, text: string, extra?: Record<string, unknown>) => ne
 const clip = (s: string, n = 64) => s.slice(0, n)
 
 export const badRequest = (why: string) => refuse(400, `Bad request: ${why}`)
+export const notJson = (detail: string) => badRequest(`the body is not valid JSON (${clip(detail, 120)})`)
+export const notAJsonObject = () => badRequest('the body must be a JSON object, like {"key": "value"}')
+export const bodyCutOff = () => badRequest('the body was cut off before its end')
 export const badParameter = (why: string) => refuse(402, `Bad parameter: ${why}`)
 export const invalidUserId = (field: string, raw: string) =>
   refuse(402, `${field} "${clip(raw, 80)}" is not a valid user id: 1–64 characters of a–z, 0–9, dot, underscore or hyphen, starting with a letter or digit`)
@@ -21,6 +24,7 @@ export const registrationClosed = () => refuse(403, 'Forbidden: registration is 
 export const userIdTaken = (id: string) => refuse(403, `the user id "${id}" is taken`)
 export const accountDisabled = (id: string) => refuse(403, `the account "${id}" is disabled; ask the administrator`)
 export const notFound = (what: string) => refuse(404, `Not found: ${what}`)
+export const noSuchRoute = (method: string, path: string) => notFound(`there is no ${method} ${clip(path, 200)} in this API`)
 export const noSuchReport = (id: string) => notFound(`no delivery report "${clip(id)}" waits for you`)
 export const invalidPassword = () => refuse(409, 'Invalid password: the user id or the password is wrong')
 
@@ -36,6 +40,7 @@ export const noSuchMessage = (id: string, whose = 'you') => refuse(426, `Invalid
 
 export const tooManyLogins = (retryAfter: number) =>
   refuse(429, `Too many requests: too many failed logins; try again in ${retryAfter} seconds`, { retryAfter })
+export const internalError = () => refuse(500, 'Internal server error: something went wrong on the server; it has been logged')
 export const storeUnavailable = () =>
   refuse(503, 'Service unavailable: the server could not write to its store (disk full or failing); nothing was changed, try again later')
 export const shuttingDown = () => refuse(503, 'Service unavailable: the server is shutting down; reconnect in a moment')

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { ImpsError } from '../core/codes.js'
+import { badParameter, notAJsonObject, notJson } from '../core/refusals.js'
 
 export type Json = Record<string, unknown>
 
@@ -14,15 +14,15 @@ export async function readJson(c: Context): Promise<Json> {
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new ImpsError(400, `Bad request: the body is not valid JSON (${(err as Error).message.slice(0, 120)})`)
+    throw notJson((err as Error).message)
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ImpsError(400, 'Bad request: the body must be a JSON object, like {"key": "value"}')
+    throw notAJsonObject()
   }
   return value as Json
 }
 
-const bad = (text: string) => new ImpsError(402, `Bad parameter: ${text}`)
+const bad = badParameter
 
 export function str(o: Json, key: string, opts: { max?: number } = {}): string {
   const v = optStr(o, key, opts)

@@ -4,7 +4,7 @@ import {
   addUser, editAccessList, purgeMailbox, purgeMessage, QUOTA_KEYS, resetPassword, setQuotas, setUserDisabled,
 } from '../../core/admin.js'
 import { ImpsError } from '../../core/codes.js'
-import { notFound } from '../../core/refusals.js'
+import { notFound, quotaNotANumber } from '../../core/refusals.js'
 import type { Core } from '../../core/context.js'
 import type { ListEdit } from '../../core/blocklist.js'
 import type { QuotaOverrides } from '../../core/types.js'
@@ -83,7 +83,7 @@ export function actionRoutes(core: Core): Hono<AdminEnv> {
       for (const key of QUOTA_KEYS) {
         const raw = await field(c, key)
         if (raw === '') continue
-        if (!/^\d{1,15}$/.test(raw)) throw new ImpsError(402, `${key} must be a whole number ≥ 0 (or empty for the default), not “${raw.slice(0, 20)}”.`)
+        if (!/^\d{1,15}$/.test(raw)) throw quotaNotANumber(key, raw)
         quotas[key] = Number(raw)
       }
       await setQuotas(core, id, quotas)
