@@ -4,6 +4,7 @@ import { defaultConfig } from '../../src/config.js'
 import { FakeClock } from '../../src/core/clock.js'
 import { createCore } from '../../src/core/create-core.js'
 import { attachSink } from '../../src/core/delivery.js'
+import { PollQueue } from '../../src/core/poll-queue.js'
 import type { Delivery } from '../../src/core/hub.js'
 import type { StoredMessage } from '../../src/core/types.js'
 import { MemoryStore } from '../../src/store/memory/memory-store.js'
@@ -80,5 +81,35 @@ describe('what holds a session alive', () => {
     assert.deepEqual(got.map((d) => d.type === 'Disconnect' && d.result.code), [600])
     assert.equal(closed, true)
     assert.equal(core.activity.recent(1)[0].text, 'session expired')
+  })
+})
+
+describe('a phone that polls', () => {
+  it('finds what waited and what arrived since in its queue, in order, each once; the first arrival wakes it', async () => {
+    const core = createCore({ config: defaultConfig(), store: new MemoryStore(), clock: new FakeClock() })
+    await core.store.putUser(user('bob'))
+    const waited = msg('bob', 'alice', { validUntil: Infinity })
+    await core.store.addMessages(copies([waited]))
+    const session = core.sessions.create('bob', 300, caps('push'))
+    let wakes = 0
+    const queue = new PollQueue(() => wakes++)
+    await attachSink(core, session, queue, { holdsSession: false })
+    assert.equal(wakes, 1, 'woken for what waited')
+    assert.deepEqual(idsIn(queue.take()), [waited.id])
+    const fresh = msg('bob', 'carol', { validUntil: Infinity })
+    core.bus.publish({ type: 'MessageStored', message: fresh })
+    core.bus.publish({ type: 'MessageStored', message: msg('bob', 'dave', { validUntil: Infinity }) })
+    assert.equal(wakes, 2, 'woken once more, not per message')
+    assert.equal(queue.take(1).length, 1)
+    assert.equal(queue.size, 1)
+  })
+
+  it('keeps at most its bound, and says so, so that the phone lists what waits instead', () => {
+    const queue = new PollQueue(() => {}, 2)
+    for (let i = 0; i < 3; i++) queue.deliver({ type: 'NewMessage', message: msg('bob') })
+    assert.equal(queue.size, 2)
+    assert.equal(queue.overflowed, true)
+    queue.deliver({ type: 'Disconnect', result: { code: 600, text: 'Session expired' } })
+    assert.equal(queue.take().at(-1)?.type, 'Disconnect', 'the end of a session always gets through')
   })
 })
