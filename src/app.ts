@@ -5,6 +5,7 @@ import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
 import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
+import { presenceRoutes } from './http/api-presence.js'
 import { eventRoutes } from './http/events.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
 import { answer } from './http/render.js'
@@ -41,6 +42,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))
   api.route('/', settingsRoutes(core))
+  api.route('/', presenceRoutes(core))
   api.route('/', eventRoutes(core, opts.heartbeatMs))
   app.route('/api/v1', api)
   app.route('/admin', adminRoutes(core))

@@ -17,6 +17,8 @@ export interface Config {
   maxBodyBytes: number
   /** the store writes its box files once the journal holds this much */
   checkpointBytes: number
+  /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
+  presence: 'contacts' | 'all'
 }
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
@@ -62,6 +64,7 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_VALIDITY_MAX', key: 'validityMaxSeconds', parse: int(1, 10 * 365 * 86_400) },
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
   { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
+  { env: 'PIGEONHOLE_PRESENCE', key: 'presence', parse: oneOf('contacts', 'all') },
 ]
 
 export function defaultConfig(): Config {
@@ -82,6 +85,7 @@ export function defaultConfig(): Config {
     validityMaxSeconds: 2_592_000,
     maxBodyBytes: 65_536,
     checkpointBytes: 16 * 1024 * 1024,
+    presence: 'contacts',
   }
 }
 

@@ -39,5 +39,6 @@ export async function blockEntity(core: Core, userId: string, edit: { block?: Li
   const user = await requireUser(core, userId)
   const updated: UserRecord = { ...user, block: editList(user.block, edit.block), grant: editList(user.grant, edit.grant) }
   await storeUser(core, updated)
+  core.bus.publish({ type: 'PresenceRulesChanged', userId })
   return { block: updated.block, grant: updated.grant }
 }

@@ -16,6 +16,10 @@ export type CoreEvent =
   | { type: 'SessionStarted'; userId: string; sessionId: string }
   /** a session ended: 200 logout, 601 forced, 600 timed out, 503 server stopping */
   | { type: 'SessionEnded'; userId: string; sessionId: string; result: Result }
+  /** a user published new presence attributes */
+  | { type: 'PresenceUpdated'; userId: string }
+  /** who may see a user's presence may have changed (their contact or block lists) */
+  | { type: 'PresenceRulesChanged'; userId: string }
   | { type: 'UserCreated'; userId: string }
   | { type: 'MailboxPurged'; userId: string; count: number }
 

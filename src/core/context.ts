@@ -6,6 +6,7 @@ import type { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
 import type { SessionTable } from './sessions.js'
 import type { LoginThrottle } from './throttle.js'
+import type { PublishedPresence } from './types.js'
 
 /** Everything the core's functions work over; built once by createCore. */
 export interface Core {
@@ -17,6 +18,8 @@ export interface Core {
   sessions: SessionTable
   /** the sinks of this node's sessions */
   hub: Hub
+  /** what each user last published of their presence (in memory: phones publish again at every login) */
+  published: Map<string, PublishedPresence>
   /** failed-login limits per account and per client address (protocol and dashboard alike) */
   throttles: { account: LoginThrottle; address: LoginThrottle }
   log: Log

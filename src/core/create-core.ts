@@ -7,6 +7,7 @@ import { result } from './codes.js'
 import type { Core } from './context.js'
 import { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
+import { watchPresence } from './presence-watch.js'
 import { SessionTable } from './sessions.js'
 import { LoginThrottle } from './throttle.js'
 
@@ -22,11 +23,14 @@ export function createCore(deps: { config: Config; store: Store; bus?: Bus; cloc
   const activity = new ActivityRing(clock)
   bus.subscribe((e) => hub.observe(e))
   bus.subscribe((e) => activity.observe(e))
-  return {
-    config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, log, activity, startedAt: clock.now(),
+  const core: Core = {
+    config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, published: new Map(), log, activity,
+    startedAt: clock.now(),
     throttles: {
       account: new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 }),
       address: new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 }),
     },
   }
+  watchPresence(core)
+  return core
 }

@@ -1,5 +1,6 @@
 import type { CoreEvent } from './bus.js'
 import type { Result } from './codes.js'
+import type { PresenceView } from './presence.js'
 import type { Session, SessionTable } from './sessions.js'
 import type { StoredMessage, StoredReport } from './types.js'
 
@@ -8,6 +9,7 @@ export type Delivery =
   | { type: 'NewMessage'; message: StoredMessage }
   | { type: 'MessageNotification'; messages: StoredMessage[] }
   | { type: 'DeliveryReport'; report: StoredReport }
+  | { type: 'PresenceNotification'; presence: PresenceView[] }
   | { type: 'Disconnect'; result: Result }
 
 /** Where a session's deliveries go: an event stream, a queue a phone polls, a wake-up channel. */
@@ -104,6 +106,11 @@ export class Hub {
 
   #connectedSessions(userId: string): Session[] {
     return this.sessions.ofUser(userId).filter((s) => this.#sinks.has(s))
+  }
+
+  /** hands one session's sinks a delivery (a presence notification, say) */
+  deliverTo(session: Session, d: Delivery): void {
+    this.#deliver(session, d)
   }
 
   #deliver(session: Session, d: Delivery): void {

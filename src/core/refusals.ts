@@ -51,3 +51,9 @@ export const forcedLogout = () => refuse(601, 'Forced logout: this client logged
 export const invalidSession = () => refuse(604, 'Invalid session: log in first, and send the session you were given with every request')
 export const ttlNotAccepted = (min: number, max: number) =>
   refuse(605, `New value not accepted: timeToLive must lie within ${min}–${max} seconds; the server uses the nearest bound`)
+export const noSuchList = (name: string) => notFound(`there is no contact list "${clip(name)}"`)
+export const listExists = (name: string) => refuse(403, `Forbidden: a contact list "${clip(name)}" exists already`)
+export const tooManyLists = (max: number) => refuse(403, `Forbidden: a user may keep at most ${max} contact lists`)
+export const listTooLong = (max: number) => refuse(403, `Forbidden: a contact list holds at most ${max} contacts`)
+export const invalidListName = (raw: string) =>
+  badParameter(`"${clip(raw)}" is not a list name: 1–64 characters of a–z, 0–9, dot, underscore or hyphen`)

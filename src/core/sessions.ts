@@ -15,6 +15,8 @@ export interface Session {
   /** what holds it alive besides requests (open event streams, bound wake-up channels): while any, it cannot time out */
   holds: number
   capabilities: Capabilities
+  /** whose presence this session subscribed to: users, and its user's own lists by name */
+  watching: { users: Set<string>; lists: Set<string> }
 }
 
 /**
@@ -40,6 +42,7 @@ export class SessionTable {
     const session: Session = {
       id: this.ids.id(), token: this.ids.token(), userId, clientId, ttlSeconds,
       createdAt: now, lastSeen: now, holds: 0, capabilities,
+      watching: { users: new Set(), lists: new Set() },
     }
     this.#byToken.set(session.token, session)
     let set = this.#byUser.get(userId)

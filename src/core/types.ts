@@ -46,6 +46,31 @@ export interface UserRecord {
   quotas: QuotaOverrides
   block: AccessList
   grant: AccessList
+  /** the user's contact lists (absent in records of earlier versions: none yet) */
+  lists?: ContactList[]
+}
+
+export interface ContactList {
+  /** the list's id within its owner: `wv:<owner>/<name>@<domain>` in WV-CSP */
+  name: string
+  displayName: string
+  isDefault: boolean
+  contacts: Contact[]
+}
+
+export interface Contact {
+  userId: string
+  nickname: string
+}
+
+/** PROTOCOL.md 8: AVAILABLE, DISCREET (busy), NOT_AVAILABLE (away) */
+export type Availability = 'AVAILABLE' | 'DISCREET' | 'NOT_AVAILABLE'
+
+/** what a user publishes about themselves; `online` is never published, the server derives it */
+export interface PublishedPresence {
+  availability: Availability
+  statusText: string
+  clientType: string
 }
 
 export interface InboxUsage {

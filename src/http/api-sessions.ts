@@ -3,16 +3,15 @@ import { createUser, normaliseUserId } from '../core/accounts.js'
 import { DELIVERY_METHODS } from '../core/capabilities.js'
 import type { Core } from '../core/context.js'
 import { endSession, keepAlive, login, setCapabilities } from '../core/login.js'
-import { presenceOf } from '../core/presence.js'
 import { badParameter, registrationClosed } from '../core/refusals.js'
 import { capabilityRequest } from './capability-input.js'
 import { type ApiEnv, clientAddress, sessionAuth } from './middleware.js'
-import { answer, iso } from './render.js'
+import { answer } from './render.js'
 import { optInt, optObject, optOneOf, optStr, readJson, str } from './validate.js'
 
 const TTL_FIELD_MAX = 10 * 365 * 86_400
 
-/** registration, Login, ClientCapability, SetDeliveryMethod, KeepAlive, Logout, presence */
+/** registration, Login, ClientCapability, SetDeliveryMethod, KeepAlive, Logout */
 export function sessionRoutes(core: Core): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>()
   const auth = sessionAuth(core)
@@ -69,11 +68,6 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
   api.post('/logout', auth, async (c) => {
     endSession(core, c.get('session'))
     return answer(c, 200)
-  })
-
-  api.get('/presence/:userId', auth, async (c) => {
-    const { userId, online, lastSeen } = await presenceOf(core, normaliseUserId(c.req.param('userId')))
-    return answer(c, 200, { userId, online, lastSeen: lastSeen === undefined ? null : iso(lastSeen) })
   })
 
   return api

@@ -6,7 +6,7 @@ import type { Core } from '../core/context.js'
 import { attachSink } from '../core/delivery.js'
 import type { Delivery, Sink } from '../core/hub.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
-import { deliveryReport, messageInfo, messageWithBody } from './render.js'
+import { deliveryReport, messageInfo, messageWithBody, presenceView } from './render.js'
 
 /**
  * Tells @hono/node-server that the answer was written to Node's response already, with the header its own
@@ -86,6 +86,7 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
 /** the stream's event names for the IMPS primitives (PROTOCOL.md 4) */
 const EVENT_NAMES: Record<Delivery['type'], string> = {
   NewMessage: 'message', MessageNotification: 'notification', DeliveryReport: 'report', Disconnect: 'session',
+  PresenceNotification: 'presence',
 }
 
 function render(d: Delivery): unknown {
@@ -96,6 +97,8 @@ function render(d: Delivery): unknown {
       return { messages: d.messages.map(messageInfo) }
     case 'DeliveryReport':
       return deliveryReport(d.report)
+    case 'PresenceNotification':
+      return { presence: d.presence.map(presenceView) }
     case 'Disconnect':
       return { result: d.result }
   }

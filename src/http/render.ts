@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { type Code, type Result, httpStatus, result } from '../core/codes.js'
-import type { StoredMessage, StoredReport } from '../core/types.js'
+import type { PresenceView } from '../core/presence.js'
+import type { ContactList, StoredMessage, StoredReport } from '../core/types.js'
 
 export const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -22,6 +23,15 @@ export function deliveryReport(r: StoredReport) {
     id: r.id, messageId: r.messageId, recipient: r.recipient, result: { code: r.code, text: r.text },
     ...(r.deliveredAt !== undefined ? { deliveredAt: iso(r.deliveredAt) } : {}), at: iso(r.at),
   }
+}
+
+/** a user's presence as the viewer may see it; `lastSeen` is null when unknown or not visible */
+export function presenceView(p: PresenceView) {
+  return { ...p, lastSeen: p.lastSeen === undefined ? null : iso(p.lastSeen) }
+}
+
+export function contactList(l: ContactList) {
+  return { name: l.name, displayName: l.displayName, default: l.isDefault, contacts: l.contacts }
 }
 
 /** a protocol answer: `{result, ...fields}` with the HTTP status the code maps to */

@@ -160,6 +160,7 @@ describe('live delivery over the event stream', () => {
     const [alice, bob] = await srv.users('alice', 'bob')
     await alice.login({ timeToLive: 3600 })
     await bob.loginWith('push', { timeToLive: 60 })
+    await bob.addContact('alice') // so that alice may see his presence
     const stream = await bob.openStream()
     srv.clock.advance(600)
     assert.equal((await alice.get('/presence/bob')).body.online, true)

@@ -12,6 +12,7 @@ describe('the contribution’s use cases', () => {
     const [alice, bob] = await srv.users('alice', 'bob')
     await alice.login({ timeToLive: 3600 })
     await bob.loginWith('push', { timeToLive: 60 })
+    await bob.addContact('alice') // bob lets alice see his presence
     // alice looks at bob's presence: he is online
     assert.equal((await alice.get('/presence/bob')).body.online, true)
     // bob's phone dies: no logout, no more requests; a minute later his session has lived out its time-to-live

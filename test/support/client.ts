@@ -54,6 +54,11 @@ export class Client {
     return this.post('/messages', { to: Array.isArray(to) ? to : [to], body, ...extra })
   }
 
+  /** puts someone in this user's default contact list (so that they may see this user's presence) */
+  addContact(userId: string, nickname?: string) {
+    return this.post('/contacts/lists/default', { add: [{ userId, nickname }] })
+  }
+
   async openStream(): Promise<EventStream> {
     const s = await EventStream.open(this.base + '/api/v1/events', this.token!)
     this.streams.push(s)
