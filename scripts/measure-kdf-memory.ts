@@ -23,10 +23,12 @@ const hash = () => new Promise((res, rej) => scrypt('correct horse', randomBytes
   await Promise.all(Array.from({ length: 20 }, hash))
   const afterConcurrent = kb('VmRSS')
   const times = []
+  const cpu0 = process.cpuUsage()
   for (let i = 0; i < 20; i++) { const t = performance.now(); await hash(); times.push(performance.now() - t) }
+  const cpu = process.cpuUsage(cpu0)
   await new Promise((res) => setTimeout(res, 500))
   times.sort((x, y) => x - y)
-  console.log(JSON.stringify({ before, afterConcurrent, after: kb('VmRSS'), hwm: kb('VmHWM'), ms: times[10] }))
+  console.log(JSON.stringify({ before, afterConcurrent, after: kb('VmRSS'), hwm: kb('VmHWM'), ms: times[10], cpuMs: (cpu.user + cpu.system) / 1000 / 20 }))
 })()
 `
 
@@ -46,8 +48,8 @@ const CASES: Case[] = [
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
 const mb = (k: number) => (k / 1024).toFixed(1)
 
-console.log(`${runs} run(s) each; RSS in MB (median); ms = median of 20 sequential hashes`)
-console.log(['params'.padEnd(46), 'MiB/hash', 'ms/hash', 'start', 'after 20 conc', 'after +20 seq', 'peak'].join('  '))
+console.log(`${runs} run(s) each; RSS in MB (median); ms = median wall time of 20 sequential hashes, cpu = process CPU time per hash over them`)
+console.log(['params'.padEnd(46), 'MiB/hash', 'ms/hash', 'cpu ms', 'start', 'after 20 conc', 'after +20 seq', 'peak'].join('  '))
 for (const c of CASES) {
   const results = Array.from({ length: runs }, () => {
     // the child's environment is built from nothing: no MALLOC_* leaks in from ours
@@ -56,7 +58,7 @@ for (const c of CASES) {
   })
   const m = (k: string) => median(results.map((x) => x[k]))
   console.log([
-    c.label.padEnd(46), ((128 * c.r * c.N) / 2 ** 20).toFixed(3).padStart(8), m('ms').toFixed(1).padStart(7), mb(m('before')).padStart(5),
+    c.label.padEnd(46), ((128 * c.r * c.N) / 2 ** 20).toFixed(3).padStart(8), m('ms').toFixed(1).padStart(7), m('cpuMs').toFixed(1).padStart(6), mb(m('before')).padStart(5),
     mb(m('afterConcurrent')).padStart(13), mb(m('after')).padStart(13), mb(m('hwm')).padStart(4),
   ].join('  '))
 }
