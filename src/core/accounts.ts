@@ -1,5 +1,5 @@
 import type { Core } from './context.js'
-import { DECOY_HASH, hashPassword, verifyPassword } from './passwords.js'
+import { DECOY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.js'
 import { accountDisabled, invalidPassword, invalidUserId, passwordTooLong, passwordTooShort, unknownUser, userIdTaken } from './refusals.js'
 import { writing } from './storage-failure.js'
 import type { UserRecord } from './types.js'
@@ -56,7 +56,17 @@ export async function authenticate(core: Core, userId: string, password: string)
   const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH)
   if (!user || !ok) throw invalidPassword()
   if (user.disabled) throw accountDisabled(user.id)
+  if (needsRehash(user.passwordHash)) await upgradeHash(core, user, password)
   return user
+}
+
+/** a hash made with older parameters is replaced at the next right password; failing that, the old one still works */
+async function upgradeHash(core: Core, user: UserRecord, password: string): Promise<void> {
+  try {
+    await core.store.putUser({ ...user, passwordHash: await hashPassword(password) })
+  } catch (err) {
+    core.log('accounts', 'rehash_failed', { user: user.id, error: String(err) })
+  }
 }
 
 /** the user, or 531 */
