@@ -9,7 +9,7 @@ import { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
 import { watchPresence } from './presence-watch.js'
 import { SessionTable } from './sessions.js'
-import { LoginThrottle } from './throttle.js'
+import { LoginGuard } from './login-guard.js'
 
 export function createCore(deps: { config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log }): Core {
   const clock = deps.clock ?? systemClock
@@ -26,10 +26,7 @@ export function createCore(deps: { config: Config; store: Store; bus?: Bus; cloc
   const core: Core = {
     config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, published: new Map(), log, activity,
     startedAt: clock.now(),
-    throttles: {
-      account: new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 }),
-      address: new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 }),
-    },
+    loginGuard: new LoginGuard(clock),
   }
   watchPresence(core)
   return core

@@ -36,19 +36,16 @@ export async function login(core: Core, req: LoginRequest, address = 'unknown'):
   return { session, result: accepted ? result(200) : ttlRefusal(core), pending: { messages: usage.inbox.messages, reports: usage.reports } }
 }
 
-/** authenticate, behind the failed-login throttles (429 with Retry-After once a limit is reached) */
+/** authenticate, behind the login guard (429 with Retry-After while this address may not try) */
 export async function checkedAuthenticate(core: Core, userId: string, password: string, address: string): Promise<UserRecord> {
-  const { account, address: byAddress } = core.throttles
-  account.check(userId)
-  byAddress.check(address)
+  core.loginGuard.check(userId, address)
   try {
     const user = await authenticate(core, userId, password)
-    account.succeeded(userId)
+    core.loginGuard.succeeded(userId, address)
     return user
   } catch (err) {
     if (err instanceof ImpsError && err.code === 409) {
-      account.failed(userId)
-      byAddress.failed(address)
+      core.loginGuard.failed(userId, address)
       core.log('sessions', 'login_failed', { user: userId, address })
     }
     throw err

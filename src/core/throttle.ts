@@ -34,6 +34,11 @@ export class LoginThrottle {
     }
   }
 
+  /** failures of a key within the window */
+  count(key: string): number {
+    return this.#recent(key, this.clock.now()).length
+  }
+
   failed(...keys: string[]): void {
     const now = this.clock.now()
     for (const key of keys) {
