@@ -19,6 +19,8 @@ export interface UserLiveProps {
 export interface UserProps extends UserLiveProps {
   user: UserRecord
   defaults: Limits
+  /** failed logins have shut addresses out of this account */
+  locked: boolean
 }
 
 const base = (id: string) => `/admin/users/${encodeURIComponent(id)}`
@@ -39,7 +41,7 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
         </div>
         <div>
           <QuotaCard user={user} defaults={props.defaults} csrf={props.csrf} />
-          <AccountCard user={user} csrf={props.csrf} />
+          <AccountCard user={user} csrf={props.csrf} locked={props.locked} />
         </div>
       </div>
     </Layout>
@@ -191,7 +193,7 @@ function QuotaCard(props: { user: UserRecord; defaults: Limits; csrf: string }) 
   )
 }
 
-function AccountCard(props: { user: UserRecord; csrf: string }) {
+function AccountCard(props: { user: UserRecord; csrf: string; locked: boolean }) {
   const url = base(props.user.id)
   return (
     <section class="card" id="account">
@@ -205,6 +207,19 @@ function AccountCard(props: { user: UserRecord; csrf: string }) {
         <Csrf token={props.csrf} />
         <input type="password" name="password" minlength={8} autocomplete="new-password" placeholder="empty: generate one" aria-label="New password" class="grow" />
         <button type="submit">Reset password</button>
+      </form>
+      {props.locked ? (
+        <form method="post" action={`${url}/unlock`} class="row">
+          <Csrf token={props.csrf} />
+          <span class="grow">Locked out after failed logins (the owner can still log in from an address that has not failed).</span>
+          <button type="submit">Unlock</button>
+        </form>
+      ) : null}
+      <form method="post" action={`${url}/delete`} class="row">
+        <Csrf token={props.csrf} />
+        <span class="grow">Delete the account; what waits for it is purged (538 to senders who asked).</span>
+        <label class="check"><input type="checkbox" name="confirm" value="yes" required /> sure</label>
+        <button type="submit" class="danger">Delete</button>
       </form>
     </section>
   )

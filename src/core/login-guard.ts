@@ -14,7 +14,7 @@ export class LoginGuard {
   readonly #pair: LoginThrottle
 
   constructor(clock: Clock) {
-    this.#account = new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 })
+    this.#account = new LoginThrottle(clock, { maxFailures: ACCOUNT_FAILURES, windowSeconds: 300 })
     this.#address = new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 })
     this.#pair = new LoginThrottle(clock, { maxFailures: 1, windowSeconds: 300 })
   }
@@ -31,10 +31,22 @@ export class LoginGuard {
     this.#pair.failed(pairKey(account, address))
   }
 
+  /** whether the account has had enough failures that addresses which failed on it are shut out */
+  locked(account: string): boolean {
+    return this.#account.count(account) >= ACCOUNT_FAILURES
+  }
+
+  /** an administrator lifts an account's lock: its failures, and every address's, are forgotten */
+  unlock(account: string): void {
+    this.#account.succeeded(account)
+    this.#pair.forget((key) => key.startsWith(`${account}\n`))
+  }
+
   /** clears this address's record on the account; the account's own count stands, or the owner's login would hand the guesser new tries */
   succeeded(account: string, address: string): void {
     this.#pair.succeeded(pairKey(account, address))
   }
 }
 
+const ACCOUNT_FAILURES = 5
 const pairKey = (account: string, address: string) => `${account}\n${address}`

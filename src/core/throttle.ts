@@ -50,6 +50,11 @@ export class LoginThrottle {
     while (this.#failures.size > 100_000) this.#failures.delete(this.#failures.keys().next().value!)
   }
 
+  /** forgets every key the predicate picks */
+  forget(picks: (key: string) => boolean): void {
+    for (const key of [...this.#failures.keys()]) if (picks(key)) this.#failures.delete(key)
+  }
+
   succeeded(key: string): void {
     this.#failures.delete(key)
   }
