@@ -1,4 +1,4 @@
-import { authenticate } from './accounts.js'
+import { authenticate, checkPassword, setPassword } from './accounts.js'
 import { type CapabilityRequest, defaultCapabilities, negotiate } from './capabilities.js'
 import { ImpsError, type Result, result } from './codes.js'
 import type { Core } from './context.js'
@@ -50,6 +50,14 @@ export async function checkedAuthenticate(core: Core, userId: string, password: 
     }
     throw err
   }
+}
+
+/** a user changes their own password, proving the current one (behind the login guard, like a login) */
+export async function changeOwnPassword(core: Core, userId: string, current: string, replacement: string, address: string): Promise<void> {
+  checkPassword(replacement)
+  await checkedAuthenticate(core, userId, current, address)
+  await setPassword(core, userId, replacement)
+  core.log('accounts', 'password_changed', { user: userId })
 }
 
 /** ClientCapability / SetDeliveryMethod: what the server agrees to, from what the session has */
