@@ -9,6 +9,7 @@ import { presenceRoutes } from './http/api-presence.js'
 import { eventRoutes } from './http/events.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
 import { answer } from './http/render.js'
+import { VERSION } from './version.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
@@ -25,9 +26,9 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.get('/healthz', async (c) => {
     try {
       await core.store.checkWritable()
-      return c.json({ status: 'ok' })
+      return c.json({ status: 'ok', version: VERSION })
     } catch {
-      return c.json({ status: 'store not writable' }, 503)
+      return c.json({ status: 'store not writable', version: VERSION }, 503)
     }
   })
 

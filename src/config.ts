@@ -1,3 +1,5 @@
+import { didYouMean } from './cli/suggest.js'
+
 /** The one typed configuration, read once from PIGEONHOLE_* variables and the same names as flags. */
 export interface Config {
   host: string
@@ -20,6 +22,9 @@ export interface Config {
   /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
   presence: 'contacts' | 'all'
 }
+
+/** variables the program reads that are not configuration settings */
+const OTHER_VARIABLES = ['PIGEONHOLE_USER_PASSWORD', 'PIGEONHOLE_UPDATE_DOCS']
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
 
@@ -89,6 +94,11 @@ export function defaultConfig(): Config {
   }
 }
 
+/** every configuration flag, `--port` and so on */
+export function configFlagNames(): string[] {
+  return SETTINGS.map((s) => flagName(s.env))
+}
+
 /** `PIGEONHOLE_INBOX_MAX_BYTES` ↔ `--inbox-max-bytes` */
 export function flagName(env: string): string {
   return '--' + env.replace(/^PIGEONHOLE_/, '').toLowerCase().replace(/_/g, '-')
@@ -114,7 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     raw.set(s, value)
   }
   const config = defaultConfig()
-  const problems: string[] = []
+  const problems: string[] = unknownVariables(env)
   for (const [s, value] of raw) {
     try {
       ;(config as unknown as Record<string, unknown>)[s.key] = s.parse(value)
@@ -127,6 +137,14 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   }
   if (problems.length) throw new ConfigError(`bad configuration:\n  ${problems.join('\n  ')}`)
   return { config, rest }
+}
+
+/** variables named like ours that are not (PIGEONHOLE_PROT for PIGEONHOLE_PORT): a typo would otherwise go unseen */
+function unknownVariables(env: Record<string, string | undefined>): string[] {
+  const known = new Set([...SETTINGS.map((s) => s.env), ...OTHER_VARIABLES])
+  return Object.keys(env)
+    .filter((name) => name.startsWith('PIGEONHOLE_') && !known.has(name) && env[name] !== undefined)
+    .map((name) => `${name} is not a setting${didYouMean(name, known)}`)
 }
 
 /** the effective configuration with secrets masked, for logs and the dashboard */

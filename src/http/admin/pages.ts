@@ -11,6 +11,7 @@ import { ReportsPage, ReportsTable } from '../../../views/reports.js'
 import { SettingsPage } from '../../../views/settings.js'
 import { UserLive, UserPage } from '../../../views/user.js'
 import { UsersPage, UsersTable, type UsersQuery } from '../../../views/users.js'
+import { VERSION } from '../../version.js'
 import { HTMX_VERSION } from './assets.js'
 import { type AdminContext, type AdminEnv, intParam } from './env.js'
 
@@ -72,6 +73,7 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
   app.get('/settings', async (c) => {
     const stats = await storeStats(core)
     const facts = [
+      { label: 'Pigeonhole', value: VERSION },
       { label: 'Data directory', value: core.config.dataDir },
       { label: 'Store on disk', value: bytes(stats.diskBytes) },
       { label: 'Uptime', value: duration((now() - core.startedAt) / 1000) },
