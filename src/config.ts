@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { didYouMean } from './cli/suggest.js'
 
 /** The one typed configuration, read once from PIGEONHOLE_* variables and the same names as flags. */
@@ -34,6 +35,8 @@ interface Setting {
   env: string
   key: keyof Config
   parse: (raw: string) => Config[keyof Config]
+  /** may come from a file named by `<env>_FILE` (`--<flag>-file`), as systemd credentials and container secrets are given */
+  secret?: boolean
 }
 
 const int = (min: number, max: number) => (raw: string) => {
@@ -56,7 +59,7 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_PORT', key: 'port', parse: int(0, 65535) },
   { env: 'PIGEONHOLE_DATA_DIR', key: 'dataDir', parse: text },
   { env: 'PIGEONHOLE_REGISTRATION', key: 'registration', parse: oneOf('open', 'closed') },
-  { env: 'PIGEONHOLE_ADMIN_PASSWORD', key: 'adminPassword', parse: (raw) => {
+  { env: 'PIGEONHOLE_ADMIN_PASSWORD', key: 'adminPassword', secret: true, parse: (raw) => {
     if (raw.length < 8) throw new ConfigError('must be at least 8 characters')
     return raw
   } },
@@ -96,7 +99,7 @@ export function defaultConfig(): Config {
 
 /** every configuration flag, `--port` and so on */
 export function configFlagNames(): string[] {
-  return SETTINGS.map((s) => flagName(s.env))
+  return SETTINGS.flatMap((s) => (s.secret ? [flagName(s.env), `${flagName(s.env)}-file`] : [flagName(s.env)]))
 }
 
 /** `PIGEONHOLE_INBOX_MAX_BYTES` ↔ `--inbox-max-bytes` */
@@ -110,21 +113,33 @@ export function flagName(env: string): string {
  */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): { config: Config; rest: string[] } {
   const raw = new Map<Setting, string>()
-  for (const s of SETTINGS) if (env[s.env] !== undefined) raw.set(s, env[s.env]!)
+  const problems: string[] = unknownVariables(env)
+  const fromFile = (s: Setting, path: string, named: string) => {
+    try {
+      raw.set(s, readFileSync(path, 'utf8').replace(/\r?\n$/, ''))
+    } catch (err) {
+      problems.push(`${named} names a file that cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (${path})`)
+    }
+  }
+  for (const s of SETTINGS) {
+    if (env[s.env] !== undefined) raw.set(s, env[s.env]!)
+    else if (s.secret && env[`${s.env}_FILE`] !== undefined) fromFile(s, env[`${s.env}_FILE`]!, `${s.env}_FILE`)
+  }
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2)
     const s = SETTINGS.find((x) => flagName(x.env) === flag)
-    if (!s) {
+    const file = SETTINGS.find((x) => x.secret && `${flagName(x.env)}-file` === flag)
+    if (!s && !file) {
       rest.push(argv[i])
       continue
     }
     const value = inline ?? argv[++i]
     if (value === undefined) throw new ConfigError(`${flag} needs a value`)
-    raw.set(s, value)
+    if (s) raw.set(s, value)
+    else fromFile(file!, value, flag)
   }
   const config = defaultConfig()
-  const problems: string[] = unknownVariables(env)
   for (const [s, value] of raw) {
     try {
       ;(config as unknown as Record<string, unknown>)[s.key] = s.parse(value)
@@ -141,7 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
 
 /** variables named like ours that are not (PIGEONHOLE_PROT for PIGEONHOLE_PORT): a typo would otherwise go unseen */
 function unknownVariables(env: Record<string, string | undefined>): string[] {
-  const known = new Set([...SETTINGS.map((s) => s.env), ...OTHER_VARIABLES])
+  const known = new Set([...SETTINGS.map((s) => s.env), ...SETTINGS.filter((s) => s.secret).map((s) => `${s.env}_FILE`), ...OTHER_VARIABLES])
   return Object.keys(env)
     .filter((name) => name.startsWith('PIGEONHOLE_') && !known.has(name) && env[name] !== undefined)
     .map((name) => `${name} is not a setting${didYouMean(name, known)}`)
