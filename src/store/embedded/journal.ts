@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Op } from './box.js'
-import { type Fs, fsyncDir, writeFully } from './fs.js'
+import { FILE_MODE, type Fs, fsyncDir, writeFully } from './fs.js'
 
 export const JOURNAL_SCHEMA = 1
 
@@ -166,7 +166,7 @@ export class Journal {
   }
 
   async #openSegment(seq: number): Promise<void> {
-    const fd = await this.#fs.open(this.#path(seq), SEGMENT_FLAGS)
+    const fd = await this.#fs.open(this.#path(seq), SEGMENT_FLAGS, FILE_MODE)
     const voids = this.#voids.length ? { void: this.#voids } : {}
     const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA, ...voids }) + '\n')
     try {

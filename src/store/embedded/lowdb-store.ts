@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Low } from 'lowdb'
 import type { Box, Op } from './box.js'
@@ -6,7 +6,7 @@ import { applyOp, opUser } from './box.js'
 import { BoxCache, type BoxSnapshot } from './box-cache.js'
 import { ACCOUNTS_SCHEMA, type AccountsFile, BoxStore, emptyAccounts } from './box-store.js'
 import { DurableJSONFile } from './durable-json-file.js'
-import { type Fs, nodeFs } from './fs.js'
+import { DIR_MODE, type Fs, nodeFs } from './fs.js'
 import { Journal } from './journal.js'
 import { acquireLock, DataDirError } from './lock.js'
 import { migrate } from './migrate.js'
@@ -57,7 +57,9 @@ export class LowdbStore extends BoxStore {
 
   static async open(dir: string, opts: LowdbStoreOptions = {}): Promise<LowdbStore> {
     try {
-      for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true })
+      mkdirSync(dir, { recursive: true, mode: DIR_MODE })
+      chmodSync(dir, DIR_MODE) // a directory made by an earlier version, or by hand, is closed too
+      for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true, mode: DIR_MODE })
     } catch (err) {
       throw new DataDirError(`cannot use ${dir} as the data directory: ${(err as Error).message}`)
     }
