@@ -9,6 +9,7 @@ import type { Core } from '../core/context.js'
 import { createCore } from '../core/create-core.js'
 import { generatePassword } from '../core/passwords.js'
 import { LowdbStore } from '../store/embedded/lowdb-store.js'
+import { backupDataDir, restoreDataDir } from '../store/embedded/backup.js'
 import { DataDirError } from '../store/embedded/lock.js'
 import { type Args, expect, flagString } from './args.js'
 import { COMMANDS } from './help.js'
@@ -126,4 +127,22 @@ export async function adminPasswd(config: Config, args: Args, io: Io): Promise<v
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n'
+}
+
+/** copies the data directory while the server may run: takes no lock, writes nothing there */
+export async function backup(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 1, flags: [], usage: COMMANDS.backup.usage })
+  if (!existsSync(join(config.dataDir, 'accounts.json'))) {
+    throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); name the right one with --data-dir`)
+  }
+  const { files } = await backupDataDir(config.dataDir, args.words[0])
+  io.out(`backed up ${config.dataDir} to ${args.words[0]} (${files} files)\n`)
+}
+
+/** puts a backup into an empty data directory, then opens it once to check it */
+export async function restore(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 1, flags: [], usage: COMMANDS.restore.usage })
+  await restoreDataDir(args.words[0], config.dataDir)
+  const s = await withCore(config, (core) => storeStats(core))
+  io.out(`restored ${args.words[0]} into ${config.dataDir}: ${s.users} users, ${s.messages} messages and ${s.reports} reports waiting\n`)
 }

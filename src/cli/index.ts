@@ -2,7 +2,7 @@ import { loadConfig } from '../config.js'
 import { VERSION } from '../version.js'
 import { type Args, parseArgs, UsageError, unknownOption } from './args.js'
 import { didYouMean } from './suggest.js'
-import { adminPasswd, type Io, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
+import { adminPasswd, backup, type Io, restore, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
 import { COMMANDS, commandHelp, mainHelp, userHelp } from './help.js'
 import { serve } from './serve.js'
 
@@ -44,12 +44,17 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
     else if (name === 'admin passwd') await adminPasswd(config, a, io)
     return 0
   }
+  if (first === 'backup' || first === 'restore') {
+    if (help) return print(io, commandHelp(first))
+    await (first === 'backup' ? backup : restore)(config, { ...sub(1), command: first }, io)
+    return 0
+  }
   if (first === 'stats') {
     if (help) return print(io, commandHelp('stats'))
     await stats(config, sub(1), io)
     return 0
   }
-  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'help'])}`)
+  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'help'])}`)
 }
 
 function print(io: Io, text: string): number {
