@@ -8,6 +8,7 @@ import { settingsRoutes } from './http/api-settings.js'
 import { presenceRoutes } from './http/api-presence.js'
 import { eventRoutes } from './http/events.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
+import { metricsRoutes } from './http/metrics.js'
 import { answer } from './http/render.js'
 import { VERSION } from './version.js'
 
@@ -31,6 +32,8 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
       return c.json({ status: 'store not writable', version: VERSION }, 503)
     }
   })
+
+  app.route('/', metricsRoutes(core))
 
   const api = new Hono()
   // room for a body of the largest size even if every character were JSON-escaped, plus the other fields

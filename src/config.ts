@@ -22,6 +22,8 @@ export interface Config {
   checkpointBytes: number
   /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
   presence: 'contacts' | 'all'
+  /** the bearer token /metrics asks for; without one, /metrics is off */
+  metricsToken: string | undefined
 }
 
 /** variables the program reads that are not configuration settings */
@@ -73,6 +75,10 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
   { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
   { env: 'PIGEONHOLE_PRESENCE', key: 'presence', parse: oneOf('contacts', 'all') },
+  { env: 'PIGEONHOLE_METRICS_TOKEN', key: 'metricsToken', secret: true, parse: (raw) => {
+    if (raw.length < 16) throw new ConfigError('must be at least 16 characters')
+    return raw
+  } },
 ]
 
 export function defaultConfig(): Config {
@@ -94,6 +100,7 @@ export function defaultConfig(): Config {
     maxBodyBytes: 65_536,
     checkpointBytes: 16 * 1024 * 1024,
     presence: 'contacts',
+    metricsToken: undefined,
   }
 }
 
@@ -169,6 +176,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
     flag: flagName(s.env),
     value: s.key === 'adminPassword'
       ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
+      : s.key === 'metricsToken' ? (config.metricsToken ? '•••••• (set)' : '(off)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

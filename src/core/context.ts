@@ -6,6 +6,7 @@ import type { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
 import type { SessionTable } from './sessions.js'
 import type { LoginGuard } from './login-guard.js'
+import type { Metrics } from './metrics.js'
 import type { PublishedPresence } from './types.js'
 
 /** Everything the core's functions work over; built once by createCore. */
@@ -23,6 +24,8 @@ export interface Core {
   /** failed-login limits per account and per client address (protocol and dashboard alike) */
   loginGuard: LoginGuard
   log: Log
+  /** counts for /metrics (fed from the bus and the store) */
+  metrics: Metrics
   /** recent sends, deliveries and logins, for the dashboard (fed from the bus) */
   activity: ActivityRing
   /** when this core was built (the dashboard's uptime) */

@@ -12,6 +12,8 @@ export interface LoginRequest {
   clientId?: string
   timeToLive?: number
   capabilities?: CapabilityRequest
+  /** the door the client came through (default "json") */
+  door?: string
 }
 
 export interface LoginOutcome {
@@ -29,7 +31,7 @@ export async function login(core: Core, req: LoginRequest, address = 'unknown'):
   if (req.clientId) {
     for (const old of core.sessions.ofUser(user.id).filter((s) => s.clientId === req.clientId)) endSession(core, old, 601)
   }
-  const session = core.sessions.create(user.id, ttl, caps, req.clientId)
+  const session = core.sessions.create(user.id, ttl, caps, req.clientId, req.door)
   core.log('sessions', 'login', { user: user.id, session: session.id, method: caps.deliveryMethod, ttl })
   core.bus.publish({ type: 'SessionStarted', userId: user.id, sessionId: session.id })
   const [usage] = await core.store.usage([user.id])

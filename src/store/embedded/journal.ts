@@ -47,7 +47,7 @@ export class Journal {
   failing = false
   bytesWritten = 0
 
-  constructor(dir: string, fs: Fs) {
+  constructor(dir: string, fs: Fs, private readonly onWrite: (seconds: number) => void = () => {}) {
     this.#dir = dir
     this.#fs = fs
   }
@@ -205,7 +205,9 @@ export class Journal {
         await this.#preallocate(this.#size + buf.length).catch(() => {})
       }
       // O_DSYNC: on disk when this returns
+      const started = performance.now()
       await writeFully(this.#fd!, buf, this.#size)
+      this.onWrite((performance.now() - started) / 1000)
       this.#size += buf.length
       this.#allocated = Math.max(this.#allocated, this.#size)
       this.bytesWritten += buf.length

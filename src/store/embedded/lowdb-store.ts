@@ -20,6 +20,8 @@ export interface LowdbStoreOptions {
   /** …or this long after the last one, whichever comes first */
   checkpointIntervalMs?: number
   log?: (event: string, fields: Record<string, unknown>) => void
+  /** hears how long each journal write took to reach the disk, in seconds (metrics) */
+  onCommit?: (seconds: number) => void
 }
 
 /**
@@ -34,7 +36,7 @@ export class LowdbStore extends BoxStore {
   readonly #journal: Journal
   readonly #accountsFile: DurableJSONFile<AccountsFile>
   readonly #accountsDb: Low<AccountsFile>
-  readonly #opts: Required<Omit<LowdbStoreOptions, 'fs'>>
+  readonly #opts: Required<Omit<LowdbStoreOptions, 'fs' | 'onCommit'>>
   readonly #release: () => void
   #checkpoint: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
@@ -50,7 +52,7 @@ export class LowdbStore extends BoxStore {
     }
     this.#release = release
     this.#boxes = new BoxCache(join(dir, 'boxes'), fs, this.#opts.maxCachedItems)
-    this.#journal = new Journal(join(dir, 'journal'), fs)
+    this.#journal = new Journal(join(dir, 'journal'), fs, opts.onCommit)
     this.#accountsFile = new DurableJSONFile<AccountsFile>(join(dir, 'accounts.json'), fs)
     this.#accountsDb = new Low(this.#accountsFile, emptyAccounts())
   }
