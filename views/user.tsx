@@ -33,7 +33,7 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
       <h1>
         {user.id} {user.disabled ? <Badge kind="bad">disabled</Badge> : null}
       </h1>
-      <UserLive {...props} />
+      {/* the controls first: a long queue must not push them out of reach */}
       <div class="grid2">
         <div>
           <ListCard user={user} which="block" csrf={props.csrf} />
@@ -44,6 +44,7 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
           <AccountCard user={user} csrf={props.csrf} locked={props.locked} />
         </div>
       </div>
+      <UserLive {...props} />
     </Layout>
   )
 }
@@ -76,7 +77,8 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
         <div class="card-head">
           <h2>Waiting for {row.id} <small>{queue.total}</small></h2>
           {queue.total > 0 ? (
-            <form method="post" action={`${url}/purge`} class="inline danger-zone">
+            // kept across the 2-second refresh, so that a ticked "sure" stays ticked
+            <form method="post" action={`${url}/purge`} class="inline danger-zone" id="purge-all" hx-preserve="true">
               <Csrf token={csrf} />
               <label class="check"><input type="checkbox" name="confirm" value="yes" required /> sure</label>
               <button type="submit" class="danger">Purge all</button>
