@@ -1,5 +1,5 @@
-import './lean-web-globals.js'
 import type { ServerResponse } from 'node:http'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import { ImpsError } from '../core/codes.js'
 import type { Core } from '../core/context.js'
@@ -7,15 +7,6 @@ import { connectStream } from '../core/delivery.js'
 import type { ServerEvent, Sink } from '../core/hub.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
 import { deliveryReport, messageInfo, messageWithBody } from './render.js'
-
-/**
- * Tells @hono/node-server that the answer was written to Node's response already, with the header its own
- * RESPONSE_ALREADY_SENT carries. That one is a real Response, built when its module loads, and would load
- * undici (see lean-web-globals.ts); the adapter reads only the headers and the null body of this one. One per
- * request, so that nothing can carry a change from one stream's answer to the next.
- */
-const responseAlreadySent = (): Response =>
-  ({ status: 200, body: null, headers: new Headers({ 'x-hono-already-sent': 'true' }) }) as unknown as Response
 
 /** a comment line this often keeps idle connections (and the proxies between) open; the protocol asks for ≤ 25 s */
 export const HEARTBEAT_MS = 20_000
@@ -78,7 +69,8 @@ export function eventRoutes(core: Core, heartbeatMs = HEARTBEAT_MS): Hono<ApiEnv
       detach = detachFromHub
       if (!open) detach() // the client left while what waited was being sent
     })
-    return responseAlreadySent()
+    // @hono/node-server's own marker: the answer went out on Node's response already
+    return RESPONSE_ALREADY_SENT
   })
   return api
 }

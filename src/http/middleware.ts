@@ -1,4 +1,3 @@
-import './lean-web-globals.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -25,7 +24,7 @@ export function sessionAuth(core: Core, { allowQueryToken = false } = {}): Middl
 /**
  * Refuses a body larger than `maxSize` before it is read: a body announced by Content-Length (or none at all)
  * is judged by the header alone; a chunked one is read here, counting, and handed on. (Hono's bodyLimit reads
- * every body through a web Request and a ReadableStream: a fifth of the CPU of a send, and undici loaded.)
+ * every body through a web Request and a ReadableStream: a fifth of the CPU of a send.)
  */
 export function requestSizeLimit(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
   return async (c, next) => {
@@ -60,8 +59,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 /**
  * Headers every answer carries unless it sets its own. They go straight onto Node's outgoing message, where
  * the answer's own headers still win and a later call replaces an earlier one. Setting them through Hono would
- * build a web Headers object for every answer (a twentieth of a send's CPU), and setting one on an answer
- * already made turns @hono/node-server's light Response into a real one (loading undici, lean-web-globals.ts).
+ * build a web Headers object for every answer (a twentieth of a send's CPU).
  */
 export function defaultHeaders(headers: Record<string, string>): MiddlewareHandler {
   return async (c, next) => {
