@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { ImpsError, result } from '../core/codes.js'
 import type { Core } from '../core/context.js'
 import type { Session } from '../core/sessions.js'
 import type { Log } from '../log.js'
-import { provideBody, readChunkedBody } from './chunked-body.js'
+import { nodePeerAddress, nodeRequest, nodeResponse, provideBody, readChunkedBody, setDefaultHeaders } from './node-fast-path.js'
 import { answer } from './render.js'
 
 export type ApiEnv = { Variables: { session: Session } }
@@ -23,14 +22,16 @@ export function sessionAuth(core: Core, { allowQueryToken = false } = {}): Middl
 
 /**
  * Refuses a body larger than `maxSize` before it is read: a body announced by Content-Length (or none at all)
- * is judged by the header alone; a chunked one is read here, counting, and handed on. (Hono's bodyLimit reads
- * every body through a web Request and a ReadableStream: a fifth of the CPU of a send.)
+ * is judged by the header alone; a chunked one is read here, counting, and handed on. Under Node both are
+ * judged on Node's message (node-fast-path.ts); elsewhere Hono's bodyLimit does the same on the web Request.
  */
 export function requestSizeLimit(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
+  const webLimit = bodyLimit({ maxSize, onError })
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next() // as bodyLimit: these have no body
+    const incoming = nodeRequest(c)
+    if (!incoming) return webLimit(c, next)
     if (c.req.header('transfer-encoding') !== undefined) {
-      const incoming = (c.env as { incoming: IncomingMessage }).incoming
       const body = await readChunkedBody(incoming, maxSize)
       if (body === undefined) return onError(c)
       provideBody(incoming, body)
@@ -57,15 +58,19 @@ const SECURITY_HEADERS: Record<string, string> = {
 }
 
 /**
- * Headers every answer carries unless it sets its own. They go straight onto Node's outgoing message, where
- * the answer's own headers still win and a later call replaces an earlier one. Setting them through Hono would
- * build a web Headers object for every answer (a twentieth of a send's CPU).
+ * Headers every answer carries unless it sets its own; a nearer (later) use wins over an outer one. Under Node
+ * they go onto Node's message before the answer is made (node-fast-path.ts); elsewhere onto the answer after.
  */
 export function defaultHeaders(headers: Record<string, string>): MiddlewareHandler {
   return async (c, next) => {
-    const outgoing = (c.env as { outgoing: ServerResponse }).outgoing
-    for (const name in headers) outgoing.setHeader(name, headers[name])
+    const outgoing = nodeResponse(c)
+    if (outgoing) {
+      setDefaultHeaders(outgoing, headers)
+      return next()
+    }
     await next()
+    // an inner use has run this part already, so what it set stays
+    for (const name in headers) if (!c.res.headers.has(name)) c.res.headers.set(name, headers[name])
   }
 }
 
@@ -102,10 +107,4 @@ export function errorHandler(log: Log) {
 }
 
 /** the peer's address (a reverse proxy in front would need its forwarded header trusted explicitly) */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
+export const clientAddress = (c: Context): string => nodePeerAddress(c) ?? 'unknown'
