@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { result } from './core/codes.js'
+import { resultOf } from './core/codes.js'
+import { noSuchRoute, requestTooLarge } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
@@ -41,7 +42,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   api.use('*', requestSizeLimit(maxRequestBytes, (c) => {
     // the rest of the body is never read, so this connection cannot carry another request
     c.header('Connection', 'close')
-    return answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))
+    return answer(c, resultOf(requestTooLarge(maxRequestBytes)))
   }))
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))
@@ -53,7 +54,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
-      ? answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`))
+      ? answer(c, resultOf(noSuchRoute(c.req.method, c.req.path)))
       : c.text('Not found', 404),
   )
   return app

@@ -1,4 +1,3 @@
-import './http/lean-web-globals.js'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
