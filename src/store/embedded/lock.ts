@@ -22,7 +22,11 @@ export function acquireLock(dir: string): () => void {
         } catch {}
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new DataDirError(`cannot write to the data directory ${dir} (${code}); run Pigeonhole as the user that owns it, or choose another with --data-dir`)
+      }
+      if (code !== 'EEXIST') throw err
       const owner = Number(readFileSync(path, 'utf8').trim())
       if (owner && isRunning(owner)) {
         throw new DataDirError(
