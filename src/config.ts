@@ -19,6 +19,8 @@ export interface Config {
   checkpointBytes: number
   /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
   presence: 'contacts' | 'all'
+  /** other origins whose browser clients may call /api/v1 (CORS); none by default */
+  corsOrigins: string[]
 }
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
@@ -40,6 +42,16 @@ const int = (min: number, max: number) => (raw: string) => {
 const oneOf = <T extends string>(...values: T[]) => (raw: string) => {
   if (!values.includes(raw as T)) throw new ConfigError(`expected one of ${values.join(', ')}, got "${raw}"`)
   return raw as T
+}
+/** a comma-separated list of origins like `https://chat.example.org` (scheme, host, optional port; no path) */
+const origins = (raw: string) => {
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean)
+  for (const o of list) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && !/^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(o)) {
+      throw new ConfigError(`expected origins like https://chat.example.org, comma-separated, got "${o}"`)
+    }
+  }
+  return list.map((o) => o.toLowerCase())
 }
 const text = (raw: string) => {
   if (!raw) throw new ConfigError('must not be empty')
@@ -65,6 +77,7 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
   { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
   { env: 'PIGEONHOLE_PRESENCE', key: 'presence', parse: oneOf('contacts', 'all') },
+  { env: 'PIGEONHOLE_CORS_ORIGINS', key: 'corsOrigins', parse: origins },
 ]
 
 export function defaultConfig(): Config {
@@ -86,6 +99,7 @@ export function defaultConfig(): Config {
     maxBodyBytes: 65_536,
     checkpointBytes: 16 * 1024 * 1024,
     presence: 'contacts',
+    corsOrigins: [],
   }
 }
 
@@ -136,6 +150,8 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
     flag: flagName(s.env),
     value: s.key === 'adminPassword'
       ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
-      : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
+      : s.key === 'offline' ? (config.offline ? 'on' : 'off')
+      : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
+      : String(config[s.key]),
   }))
 }
