@@ -75,9 +75,10 @@ export function chatPage(opts: { registrationOpen: boolean; script: string; styl
       <ol id="message-log" class="log" role="log" aria-live="polite" aria-label="Messages"></ol>
       <form id="compose" class="compose">
         <label for="compose-text" class="sr-only">Message</label>
-        <textarea id="compose-text" rows="1" placeholder="Write a message (Enter sends, Shift+Enter for a new line)"></textarea>
+        <textarea id="compose-text" rows="1" placeholder="Write a message" aria-describedby="compose-hint"></textarea>
         <button type="submit">Send</button>
       </form>
+      <p id="compose-hint" class="compose-hint">Enter sends; Shift+Enter starts a new line.</p>
     </section>
     <section id="no-conversation" class="conv placeholder" aria-label="No conversation open">
       <p>Pick a contact to chat. A message to someone who is away waits for them on the server.</p>

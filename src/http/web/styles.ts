@@ -67,11 +67,14 @@ button.small { padding: .2rem .6rem; font-size: .85rem; }
 .state.rejected, .state.expired, .state.full, .state.blocked, .state.unknown, .state.queue, .state.failed { color: var(--bad); font-weight: 600; }
 .compose { display: flex; gap: .5rem; padding: .6rem 1rem; border-top: 1px solid var(--line); background: var(--card); align-items: flex-end; }
 .compose textarea { flex: 1; resize: none; }
+.compose-hint { margin: 0; padding: 0 1rem .4rem; font-size: .75rem; color: var(--muted); background: var(--card); }
 .toast { position: fixed; left: 50%; bottom: 5rem; transform: translateX(-50%); margin: 0; max-width: calc(100% - 2rem); background: #1d2330; color: #fff; padding: .5rem .9rem; border-radius: 8px; overflow-wrap: anywhere; }
 .toast:empty { display: none; }
 @media (max-width: 700px) {
   .bar { padding: .45rem .6rem; gap: .4rem .6rem; }
-  .me { margin-left: 0; flex-basis: 100%; }
+  .me { margin-left: 0; flex-basis: 100%; order: 3; }
+  #logout-button { margin-left: auto; padding: .25rem .7rem; }
+  .compose-hint { display: none; }
   .me input { flex: 1; width: auto; }
   .panes { grid-template-columns: 1fr; }
   .side { border-right: 0; }

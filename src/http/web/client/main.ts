@@ -18,7 +18,7 @@ let closeStream = () => {}
 
 /** why the page is back at the login form, in words */
 const GONE: Record<number, string> = {
-  200: 'You logged out.', 600: 'Your session expired; log in again.', 601: 'An administrator ended your session.',
+  200: 'You logged out.', 600: 'Your session expired; log in again.', 601: 'Your session was ended by the server (an administrator, or a newer login of this client).',
   604: 'Your session has ended; log in again.', 503: 'The server is restarting; log in again in a moment.',
 }
 
@@ -40,7 +40,9 @@ api.onSessionGone = (r: Result) => {
 }
 
 async function logIn(userId: string, password: string): Promise<void> {
-  const a = await api.post('/login', { userId, password, clientId: 'pigeonhole-web', capabilities: { deliveryMethod: 'push' } })
+  // a client id of its own per login: the same id logging in again would force the other tab out (601)
+  const clientId = 'web-' + Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('')
+  const a = await api.post('/login', { userId, password, clientId, capabilities: { deliveryMethod: 'push' } })
   if (typeof a.token !== 'string') {
     byId('login-error').textContent =
       a.result.code === 409 ? 'Wrong user id or password.' : a.result.code === 429 ? 'Too many attempts: wait a little, then try again.' : a.result.text
