@@ -9,7 +9,7 @@ export interface Presence {
   statusText?: string
 }
 
-const DEFAULT_LIST = 'default'
+type ContactList = { name: string; default?: boolean; contacts: Array<{ userId: string; nickname: string }> }
 const USER_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
 /** online / busy / away / offline, with the status text when there is one */
@@ -24,13 +24,22 @@ export class ContactsPane {
   readonly contacts = new Map<string, string>()
   readonly presence = new Map<string, Presence>()
   readonly blocked = new Set<string>()
+  /** the user's default list (another client, an IMPS phone, may have made a list of its own the default) */
+  listName = 'default'
   private readonly list = byId<HTMLUListElement>('contact-list')
 
   constructor(private readonly ctx: Ctx) {}
 
-  setList(lists: Array<{ name: string; contacts: Array<{ userId: string; nickname: string }> }> | undefined): void {
+  /** the default list among the user's lists */
+  setLists(lists: ContactList[] | undefined): void {
+    const list = lists?.find((l) => l.default) ?? lists?.find((l) => l.name === this.listName)
+    if (list) this.setList(list)
+  }
+
+  setList(list: ContactList): void {
+    this.listName = list.name
     this.contacts.clear()
-    for (const c of lists?.find((l) => l.name === DEFAULT_LIST)?.contacts ?? []) this.contacts.set(c.userId, c.nickname || c.userId)
+    for (const c of list.contacts) this.contacts.set(c.userId, c.nickname || c.userId)
   }
 
   setBlocked(block: { inUse: boolean; users: string[] } | undefined): void {
@@ -94,10 +103,10 @@ export class ContactsPane {
     const exists = await this.ctx.api.get(`/presence/${encodeURIComponent(userId)}`)
     if (exists.result.code === 531) return `There is no user "${userId}" on this server.`
     if (exists.result.code !== 200) return exists.result.text
-    const a = await this.ctx.api.post(`/contacts/lists/${DEFAULT_LIST}`, { add: [{ userId, nickname: nickname.trim() || userId }] })
+    const a = await this.ctx.api.post(`/contacts/lists/${encodeURIComponent(this.listName)}`, { add: [{ userId, nickname: nickname.trim() || userId }] })
     if (a.result.code !== 200) return a.result.text
-    this.setList([a.list])
-    // the subscription to the default list covers a new member's changes; this fetches where they stand now
+    this.setList(a.list)
+    // the subscription to the list covers a new member's changes; this fetches where they stand now
     const now = await this.ctx.api.get(`/presence?users=${encodeURIComponent(userId)}`)
     this.applyPresence(now.presence)
     this.ctx.refresh()
@@ -106,9 +115,9 @@ export class ContactsPane {
   }
 
   async remove(peer: string): Promise<void> {
-    const a = await this.ctx.api.post(`/contacts/lists/${DEFAULT_LIST}`, { remove: [peer] })
+    const a = await this.ctx.api.post(`/contacts/lists/${encodeURIComponent(this.listName)}`, { remove: [peer] })
     if (a.result.code !== 200) return this.ctx.toast(a.result.text)
-    this.setList([a.list])
+    this.setList(a.list)
     this.ctx.refresh()
     this.ctx.toast(`${peer} is no longer in your contacts.`)
   }

@@ -62,16 +62,17 @@ export class Conversation {
   }
 
   /** what the user now sees is confirmed (MessageDelivered): only then may the server forget it */
-  markSeen(): void {
-    if (!this.peer || !this.showing(this.peer)) return
+  markSeen(): boolean {
+    if (!this.peer || !this.showing(this.peer)) return false
     const unseen = this.ctx.history.of(this.peer).filter((m) => !m.out && !m.seen)
-    if (!unseen.length) return
+    if (!unseen.length) return false
     for (const m of unseen) {
       m.seen = true
       void this.confirm(m.id)
     }
     this.ctx.history.save()
     this.ctx.refresh()
+    return true
   }
 
   private confirm(id: string) {
@@ -83,10 +84,10 @@ export class Conversation {
     // sent again because a confirmation never arrived: confirm again what was already shown
     if (known) return void (known.seen && this.confirm(m.id))
     const message: ChatMessage = { id: m.id, peer: m.sender, out: false, body: m.body, at: m.sentAt, offline: m.offline, seen: false }
-    this.ctx.history.add(message)
+    // on screen first, the bookkeeping after
     if (this.peer === m.sender) this.append(message)
-    this.markSeen()
-    this.ctx.refresh()
+    this.ctx.history.add(message)
+    if (!this.markSeen()) this.ctx.refresh()
   }
 
   settle(r: Report): void {
@@ -100,9 +101,11 @@ export class Conversation {
     const peer = this.peer
     if (!peer || !body.trim()) return
     const m: ChatMessage = { id: `local-${++this.localIds}-${Date.now()}`, peer, out: true, body, at: new Date().toISOString(), state: 'sending' }
-    this.ctx.history.add(m)
+    // the request goes out first; the bubble and the bookkeeping happen while it travels
+    const answer = this.ctx.api.post('/messages', { to: [peer], body, deliveryReport: true })
     this.append(m)
-    const a = await this.ctx.api.post('/messages', { to: [peer], body, deliveryReport: true })
+    this.ctx.history.add(m)
+    const a = await answer
     if (typeof a.messageId === 'string') {
       this.log.querySelector(`[data-id="${CSS.escape(m.id)}"]`)?.setAttribute('data-id', a.messageId)
       m.id = a.messageId

@@ -96,11 +96,11 @@ async function start(session: SavedSession): Promise<void> {
   })
   const [lists, blocks, mine] = await Promise.all([api.get('/contacts'), api.get('/blocklist'), api.get(`/presence/${session.userId}`)])
   if (!c.live()) return
-  c.contacts.setList(lists.lists)
+  c.contacts.setLists(lists.lists)
   c.contacts.setBlocked(blocks.block)
   ;(byId('me-availability') as HTMLSelectElement).value = mine.availability ?? 'AVAILABLE'
   ;(byId('me-status') as HTMLInputElement).value = mine.statusText ?? ''
-  const subscribed = await api.post('/presence/subscribe', { lists: ['default'] })
+  const subscribed = await api.post('/presence/subscribe', { lists: [c.contacts.listName] })
   if (!c.live()) return
   c.contacts.applyPresence(subscribed.presence)
   refresh(c)
