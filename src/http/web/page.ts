@@ -72,7 +72,7 @@ export function chatPage(opts: { registrationOpen: boolean; script: string; styl
         <button type="button" id="contact-button" class="quiet small">Remove contact</button>
       </header>
       <p id="blocked-note" class="note" hidden>You block this user: their messages are refused. Unblock to hear from them again.</p>
-      <ol id="message-log" class="log" role="log" aria-live="polite" aria-label="Messages"></ol>
+      <ol id="message-log" class="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0"></ol>
       <form id="compose" class="compose">
         <label for="compose-text" class="sr-only">Message</label>
         <textarea id="compose-text" rows="1" placeholder="Write a message" aria-describedby="compose-hint"></textarea>

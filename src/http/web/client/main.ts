@@ -3,7 +3,7 @@ import { ContactsPane } from './contacts.js'
 import { Conversation } from './conversation.js'
 import type { Ctx } from './ctx.js'
 import { forget, History, loadSession, type SavedSession, saveSession } from './history.js'
-import { byId } from './text.js'
+import { byId, setText } from './text.js'
 import { openStream } from './stream.js'
 
 /**
@@ -29,7 +29,7 @@ function showLogin(note = ''): void {
   forget()
   byId('login-screen').hidden = false
   chatScreen.hidden = true
-  byId('login-error').textContent = note
+  setText(byId('login-error'), note)
   document.title = 'Pigeonhole'
   html.dataset.state = 'login'
   byId('login-user').focus()
@@ -44,8 +44,8 @@ async function logIn(userId: string, password: string): Promise<void> {
   const clientId = 'web-' + Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('')
   const a = await api.post('/login', { userId, password, clientId, capabilities: { deliveryMethod: 'push' } })
   if (typeof a.token !== 'string') {
-    byId('login-error').textContent =
-      a.result.code === 409 ? 'Wrong user id or password.' : a.result.code === 429 ? 'Too many attempts: wait a little, then try again.' : a.result.text
+    setText(byId('login-error'),
+      a.result.code === 409 ? 'Wrong user id or password.' : a.result.code === 429 ? 'Too many attempts: wait a little, then try again.' : a.result.text)
     return
   }
   const session = { token: a.token, userId: userId.trim().toLowerCase() }
@@ -56,7 +56,7 @@ async function logIn(userId: string, password: string): Promise<void> {
 
 async function register(userId: string, password: string): Promise<void> {
   const a = await api.post('/users', { userId, password })
-  if (a.result.code !== 200) return void (byId('login-error').textContent = a.result.text)
+  if (a.result.code !== 200) return setText(byId('login-error'), a.result.text)
   await logIn(userId, password)
 }
 
@@ -130,7 +130,7 @@ function refresh(c: Ctx): void {
 let toastTimer: ReturnType<typeof setTimeout> | undefined
 function toast(text: string): void {
   const t = byId('toast')
-  t.textContent = text
+  setText(t, text)
   clearTimeout(toastTimer)
   toastTimer = setTimeout(() => (t.textContent = ''), 6000)
 }
@@ -158,7 +158,7 @@ function wire(): void {
     e.preventDefault()
     if (!ctx) return
     const error = await ctx.contacts.add(field('add-user'), field('add-nick'))
-    byId('add-error').textContent = error ?? ''
+    setText(byId('add-error'), error ?? '')
     if (!error) (byId('add-form') as HTMLFormElement).reset()
   })
   byId('compose').addEventListener('submit', (e) => {

@@ -24,6 +24,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props =
   return node
 }
 
+/** replaces an element's content with a string, as text */
+export function setText(node: HTMLElement, text: string): void {
+  node.textContent = safeText(text)
+}
+
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T
 }
