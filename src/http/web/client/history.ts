@@ -58,7 +58,12 @@ export class History {
     const h = new History()
     try {
       const raw = JSON.parse(sessionStorage.getItem(HISTORY_KEY) ?? '{}') as Record<string, ChatMessage[]>
-      for (const [peer, list] of Object.entries(raw)) if (Array.isArray(list)) h.byPeer.set(peer, list)
+      for (const [peer, list] of Object.entries(raw)) {
+        if (!Array.isArray(list)) continue
+        // a send the page was reloaded in the middle of: its answer is lost with the old page
+        for (const m of list) if (m.state === 'sending') Object.assign(m, { state: 'failed', note: 'the page was reloaded before the server answered' })
+        h.byPeer.set(peer, list)
+      }
     } catch {}
     return h
   }
