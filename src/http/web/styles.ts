@@ -64,7 +64,7 @@ button.small { padding: .2rem .6rem; font-size: .85rem; }
 .meta { margin: .15rem 0 0; font-size: .78rem; color: var(--muted); }
 .state.offline, .state.waited { color: var(--warn); font-weight: 600; }
 .state.delivered { color: var(--ok); font-weight: 600; }
-.state.rejected, .state.expired, .state.full, .state.blocked, .state.unknown, .state.queue, .state.failed { color: var(--bad); font-weight: 600; }
+.state.rejected, .state.expired, .state.full, .state.blocked, .state.unknown, .state.queue, .state.failed, .state.lost { color: var(--bad); font-weight: 600; }
 .compose { display: flex; gap: .5rem; padding: .6rem 1rem; border-top: 1px solid var(--line); background: var(--card); align-items: flex-end; }
 .compose textarea { flex: 1; resize: none; }
 .compose-hint { margin: 0; padding: 0 1rem .4rem; font-size: .75rem; color: var(--muted); background: var(--card); }

@@ -14,6 +14,7 @@ const OUT_LABEL: Record<OutState, string> = {
   sending: 'sending…', sent: 'sent', offline: 'accepted for offline delivery', delivered: 'delivered',
   rejected: 'rejected', expired: 'expired', full: 'their offline store is full', blocked: 'blocked',
   unknown: 'no such user', queue: 'not sent: your offline queue is full', failed: 'not sent',
+  lost: 'outcome unknown: the page was reloaded while sending',
 }
 const SEND_STATE: Record<number, OutState> = { 200: 'sent', 202: 'offline', 410: 'full', 532: 'blocked', 531: 'unknown', 507: 'queue' }
 const REPORT_STATE: Record<number, OutState> = { 200: 'delivered', 538: 'rejected', 542: 'expired', 532: 'blocked', 410: 'full', 531: 'unknown' }

@@ -2,7 +2,7 @@
  * What this tab remembers, in sessionStorage (gone when the tab closes, never sent anywhere): the session token
  * and this session's conversations, so that a reload keeps both. Never a cookie, never localStorage.
  */
-export type OutState = 'sending' | 'sent' | 'offline' | 'delivered' | 'rejected' | 'expired' | 'full' | 'blocked' | 'unknown' | 'queue' | 'failed'
+export type OutState = 'sending' | 'sent' | 'offline' | 'delivered' | 'rejected' | 'expired' | 'full' | 'blocked' | 'unknown' | 'queue' | 'failed' | 'lost'
 
 export interface ChatMessage {
   /** the server's message id (a local one until the send is answered) */
@@ -61,7 +61,7 @@ export class History {
       for (const [peer, list] of Object.entries(raw)) {
         if (!Array.isArray(list)) continue
         // a send the page was reloaded in the middle of: its answer is lost with the old page
-        for (const m of list) if (m.state === 'sending') Object.assign(m, { state: 'failed', note: 'the page was reloaded before the server answered' })
+        for (const m of list) if (m.state === 'sending') m.state = 'lost'
         h.byPeer.set(peer, list)
       }
     } catch {}
