@@ -140,6 +140,13 @@ describe('the chat page in headless Chromium: alice and bob, each in a browser o
     await alice.waitForState(alice.bubble('invoice'), 'delivered')
     await alice.page.evaluate(() => (document.getElementById('toast')!.textContent = ''))
     await shots.take(alice.page, 'chat-desktop', { docs: 'chat-desktop.png' })
+    await bob.page.getByLabel('Your status text').fill('back at 5\u202E')
+    await bob.page.getByRole('button', { name: 'Set' }).click()
+    await alice.waitForPresence('Bob', /back at 5\[U\+202E\]$/)
+    const raw = (p: ChatPage) => p.page.evaluate(() =>
+      document.body.textContent!.includes('\u202E') || [...document.querySelectorAll('*')].some((e) => [...e.attributes].some((a) => a.value.includes('\u202E'))))
+    assert.equal(await raw(bob), false, 'nowhere on his page, labels included')
+    assert.equal(await raw(alice), false, 'nor on hers')
     for (const p of pages) assert.deepEqual(p.unexpected(), [], 'no dialog, no script error, no CSP violation')
   })
 })

@@ -2,7 +2,7 @@ import { codeFor } from './api.js'
 import { presenceLabel } from './contacts.js'
 import type { Ctx } from './ctx.js'
 import type { ChatMessage, OutState } from './history.js'
-import { byId, el, timeElement, when } from './text.js'
+import { byId, el, safeText, timeElement, when } from './text.js'
 
 /** a message as the event stream brings it (MessageInfo + body, PROTOCOL.md 3) */
 export interface Incoming { id: string; sender: string; sentAt: string; offline: boolean; body: string }
@@ -37,7 +37,7 @@ export class Conversation {
     byId('no-conversation').hidden = true
     this.renderHeader()
     this.log.replaceChildren(...this.ctx.history.of(peer).map((m) => this.bubble(m)))
-    this.log.setAttribute('aria-label', `Messages with ${this.ctx.contacts.name(peer)}`)
+    this.log.setAttribute('aria-label', safeText(`Messages with ${this.ctx.contacts.name(peer)}`))
     this.scrollDown()
     this.markSeen()
   }

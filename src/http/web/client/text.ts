@@ -18,7 +18,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props =
     if (value === undefined) continue
     if (name === 'text') node.textContent = safeText(value)
     else if (name === 'class') node.className = value
-    else node.setAttribute(name, value)
+    // what a screen reader reads out is text too
+    else node.setAttribute(name, name.startsWith('aria-') || name === 'title' ? safeText(value) : value)
   }
   for (const child of children) node.append(typeof child === 'string' ? safeText(child) : child)
   return node
