@@ -10,7 +10,9 @@ import { eventRoutes } from './http/events.js'
 import { cors } from './http/cors.js'
 import { chatRoutes } from './http/web/index.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
+import { metricsRoutes } from './http/metrics.js'
 import { answer } from './http/render.js'
+import { VERSION } from './version.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
@@ -27,11 +29,13 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.get('/healthz', async (c) => {
     try {
       await core.store.checkWritable()
-      return c.json({ status: 'ok' })
+      return c.json({ status: 'ok', version: VERSION })
     } catch {
-      return c.json({ status: 'store not writable' }, 503)
+      return c.json({ status: 'store not writable', version: VERSION }, 503)
     }
   })
+
+  app.route('/', metricsRoutes(core))
 
   const api = new Hono()
   api.use('*', cors(core.config.corsOrigins))

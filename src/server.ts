@@ -10,6 +10,7 @@ import { shuttingDown } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { createCore } from './core/create-core.js'
 import { sweep } from './core/expiry.js'
+import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
 import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
 import type { Store } from './store/store.js'
@@ -41,10 +42,12 @@ export interface ServerOptions {
 /** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
+  const metrics = new Metrics()
   const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, {
-    log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes, ...opts.storeOptions,
+    log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
+    onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
   }))
-  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
+  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log, metrics })
   let admin: { generated?: string }
   try {
     admin = await ensureAdminPassword(core)

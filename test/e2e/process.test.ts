@@ -26,7 +26,7 @@ describe('the single-file bundle, run as its own process', () => {
     const p = await startProcess(['pigeonhole.mjs'], { PIGEONHOLE_PORT: '0' }, dir)
     const res = await fetch(p.url + '/healthz')
     assert.equal(res.status, 200)
-    assert.deepEqual(await res.json(), { status: 'ok' })
+    assert.deepEqual(await res.json(), { status: 'ok', version: JSON.parse(readFileSync('package.json', 'utf8')).version })
     p.child.kill('SIGTERM')
     assert.equal(await exited(p.child), 0)
   })
