@@ -8,6 +8,8 @@ import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
 import { presenceRoutes } from './http/api-presence.js'
 import { eventRoutes } from './http/events.js'
+import { cors } from './http/cors.js'
+import { chatRoutes } from './http/web/index.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
 import { metricsRoutes } from './http/metrics.js'
 import { answer } from './http/render.js'
@@ -37,6 +39,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.route('/', metricsRoutes(core))
 
   const api = new Hono()
+  api.use('*', cors(core.config.corsOrigins))
   // room for a body of the largest size even if every character were JSON-escaped, plus the other fields
   const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
   api.use('*', requestSizeLimit(maxRequestBytes, (c) => {
@@ -51,6 +54,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   api.route('/', eventRoutes(core, opts.heartbeatMs))
   app.route('/api/v1', api)
   app.route('/admin', adminRoutes(core))
+  app.route('/', chatRoutes(core))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

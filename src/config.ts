@@ -24,6 +24,8 @@ export interface Config {
   presence: 'contacts' | 'all'
   /** the bearer token /metrics asks for; without one, /metrics is off */
   metricsToken: string | undefined
+  /** other origins whose browser clients may call /api/v1 (CORS); none by default */
+  corsOrigins: string[]
 }
 
 /** variables the program reads that are not configuration settings */
@@ -50,6 +52,16 @@ const int = (min: number, max: number) => (raw: string) => {
 const oneOf = <T extends string>(...values: T[]) => (raw: string) => {
   if (!values.includes(raw as T)) throw new ConfigError(`expected one of ${values.join(', ')}, got "${raw}"`)
   return raw as T
+}
+/** a comma-separated list of origins like `https://chat.example.org` (scheme, host, optional port; no path) */
+const origins = (raw: string) => {
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean)
+  for (const o of list) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && !/^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(o)) {
+      throw new ConfigError(`expected origins like https://chat.example.org, comma-separated, got "${o}"`)
+    }
+  }
+  return list.map((o) => o.toLowerCase())
 }
 const text = (raw: string) => {
   if (!raw) throw new ConfigError('must not be empty')
@@ -79,6 +91,7 @@ const SETTINGS: Setting[] = [
     if (raw.length < 16) throw new ConfigError('must be at least 16 characters')
     return raw
   } },
+  { env: 'PIGEONHOLE_CORS_ORIGINS', key: 'corsOrigins', parse: origins },
 ]
 
 export function defaultConfig(): Config {
@@ -101,6 +114,7 @@ export function defaultConfig(): Config {
     checkpointBytes: 16 * 1024 * 1024,
     presence: 'contacts',
     metricsToken: undefined,
+    corsOrigins: [],
   }
 }
 
@@ -177,6 +191,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
     value: s.key === 'adminPassword'
       ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
       : s.key === 'metricsToken' ? (config.metricsToken ? '•••••• (set)' : '(off)')
+      : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }
