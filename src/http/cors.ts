@@ -1,4 +1,3 @@
-import './lean-web-globals.js'
 import type { ServerResponse } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
 

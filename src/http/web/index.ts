@@ -1,4 +1,3 @@
-import '../lean-web-globals.js'
 import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import type { Core } from '../../core/context.js'
