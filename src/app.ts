@@ -13,6 +13,7 @@ import { chatRoutes } from './http/web/index.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
 import { metricsRoutes } from './http/metrics.js'
 import { answer } from './http/render.js'
+import { requestOrigin } from './http/request-origin.js'
 import { VERSION } from './version.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
@@ -23,6 +24,7 @@ export interface AppOptions {
 
 export function createApp(core: Core, opts: AppOptions = {}): Hono {
   const app = new Hono()
+  app.use('*', requestOrigin(core.config.trustProxy))
   app.use('*', securityHeaders())
   app.use('*', requestLog(core.log))
   app.onError(errorHandler(core.log))

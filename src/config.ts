@@ -22,6 +22,8 @@ export interface Config {
   checkpointBytes: number
   /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
   presence: 'contacts' | 'all'
+  /** reverse proxies whose X-Forwarded-For / -Proto are believed (their addresses as this server sees them) */
+  trustProxy: string[]
   /** the bearer token /metrics asks for; without one, /metrics is off */
   metricsToken: string | undefined
   /** other origins whose browser clients may call /api/v1 (CORS); none by default */
@@ -87,6 +89,7 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
   { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
   { env: 'PIGEONHOLE_PRESENCE', key: 'presence', parse: oneOf('contacts', 'all') },
+  { env: 'PIGEONHOLE_TRUST_PROXY', key: 'trustProxy', parse: (raw) => raw.split(',').map((a) => a.trim()).filter(Boolean) },
   { env: 'PIGEONHOLE_METRICS_TOKEN', key: 'metricsToken', secret: true, parse: (raw) => {
     if (raw.length < 16) throw new ConfigError('must be at least 16 characters')
     return raw
@@ -113,6 +116,7 @@ export function defaultConfig(): Config {
     maxBodyBytes: 65_536,
     checkpointBytes: 16 * 1024 * 1024,
     presence: 'contacts',
+    trustProxy: [],
     metricsToken: undefined,
     corsOrigins: [],
   }
@@ -192,6 +196,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
       : s.key === 'metricsToken' ? (config.metricsToken ? '•••••• (set)' : '(off)')
       : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
+      : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

@@ -5,8 +5,9 @@ import { internalError } from '../core/refusals.js'
 import type { Core } from '../core/context.js'
 import type { Session } from '../core/sessions.js'
 import type { Log } from '../log.js'
-import { nodePeerAddress, nodeRequest, nodeResponse, provideBody, readChunkedBody, setDefaultHeaders } from './node-fast-path.js'
+import { nodeRequest, nodeResponse, provideBody, readChunkedBody, setDefaultHeaders } from './node-fast-path.js'
 import { answer } from './render.js'
+import { originOf } from './request-origin.js'
 
 export type ApiEnv = { Variables: { session: Session } }
 
@@ -66,7 +67,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Origin-Agent-Cluster': '?1',
   'Referrer-Policy': 'no-referrer',
-  'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
   'X-DNS-Prefetch-Control': 'off',
   'X-Frame-Options': 'SAMEORIGIN',
@@ -91,8 +91,17 @@ export function defaultHeaders(headers: Record<string, string>): MiddlewareHandl
   }
 }
 
-/** the headers of Hono's secureHeaders(); JSON needs no sources, so the policy allows none */
-export const securityHeaders = (): MiddlewareHandler => defaultHeaders(SECURITY_HEADERS)
+const HSTS = { 'Strict-Transport-Security': 'max-age=15552000; includeSubDomains' }
+
+/**
+ * The headers of Hono's secureHeaders(); JSON needs no sources, so the policy allows none. HSTS only on an
+ * answer that goes over TLS: over plain HTTP a browser ignores it, and it would tell of a TLS that is not there.
+ */
+export function securityHeaders(): MiddlewareHandler {
+  const plain = defaultHeaders(SECURITY_HEADERS)
+  const secure = defaultHeaders({ ...SECURITY_HEADERS, ...HSTS })
+  return (c, next) => (originOf(c).https ? secure(c, next) : plain(c, next))
+}
 
 /**
  * A log line for every request refused or failed (status ≥ 400). Successful calls are logged by the events they
@@ -123,5 +132,5 @@ export function errorHandler(log: Log) {
   }
 }
 
-/** the peer's address (a reverse proxy in front would need its forwarded header trusted explicitly) */
-export const clientAddress = (c: Context): string => nodePeerAddress(c) ?? 'unknown'
+/** the client's address: the peer's, or what a trusted proxy says it is (request-origin.ts) */
+export const clientAddress = (c: Context): string => originOf(c).address

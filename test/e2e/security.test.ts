@@ -38,3 +38,29 @@ describe('headers and logs', () => {
     assert.match(log, /login_failed user=alice/)
   })
 })
+
+describe('behind a reverse proxy', () => {
+  it('X-Forwarded-* are believed only from a proxy the admin listed; HSTS only over TLS', async () => {
+    const direct = await TestServer.start()
+    const proxied = await TestServer.start({ trustProxy: ['127.0.0.1'] })
+    try {
+      const claim = { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' }
+      const plain = await fetch(`${direct.url}/healthz`, { headers: claim })
+      assert.equal(plain.headers.get('strict-transport-security'), null, 'a client that claims TLS is not believed')
+      const viaProxy = await fetch(`${proxied.url}/healthz`, { headers: claim })
+      assert.equal(viaProxy.headers.get('strict-transport-security'), 'max-age=15552000; includeSubDomains')
+      // the login guard counts failures by the address the trusted proxy names
+      await proxied.users('alice')
+      for (let i = 0; i < 20; i++) {
+        await fetch(`${proxied.url}/api/v1/login`, { method: 'POST', headers: { ...claim, 'content-type': 'application/json' }, body: JSON.stringify({ userId: `u${i}`, password: 'wrong-password' }) })
+      }
+      const fromThatAddress = await fetch(`${proxied.url}/api/v1/login`, { method: 'POST', headers: { ...claim, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'alice', password: 'alice-password' }) })
+      assert.equal(fromThatAddress.status, 429)
+      const fromAnother = await fetch(`${proxied.url}/api/v1/login`, { method: 'POST', headers: { 'x-forwarded-for': '198.51.100.2', 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'alice', password: 'alice-password' }) })
+      assert.equal(fromAnother.status, 200)
+    } finally {
+      await direct.destroy()
+      await proxied.destroy()
+    }
+  })
+})

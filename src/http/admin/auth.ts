@@ -1,10 +1,11 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { checkAdminPassword } from '../../core/admin-password.js'
 import { type AdminSessions, sameToken } from '../../core/admin-sessions.js'
 import { ImpsError } from '../../core/codes.js'
 import type { Core } from '../../core/context.js'
 import { clientAddress } from '../middleware.js'
+import { originOf } from '../request-origin.js'
 import { ErrorPage, LoginPage } from '../../../views/layout.js'
 import { type AdminEnv, field } from './env.js'
 
@@ -13,8 +14,8 @@ export const ADMIN_COOKIE = 'pigeonhole_admin'
 const ADMIN_THROTTLE_KEY = '#admin'
 
 /** served over TLS (directly or behind a proxy that says so): the cookie is then Secure too */
-function isHttps(c: { req: { url: string; header(n: string): string | undefined } }): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+function isHttps(c: Context): boolean {
+  return originOf(c).https
 }
 
 /**
