@@ -11,7 +11,8 @@ const PASSWORD = 'correct horse battery'
 describe('dashboard login, cookie and CSRF over plain HTTP', () => {
   let srv: TestServer
   before(async () => {
-    srv = await TestServer.start({ adminPassword: PASSWORD })
+    // as if behind a TLS proxy on this machine, whose X-Forwarded-Proto is believed
+    srv = await TestServer.start({ adminPassword: PASSWORD, trustProxy: ['127.0.0.1'] })
     await srv.users('bob')
   })
   after(() => srv.destroy())
