@@ -9,6 +9,7 @@ import { presenceRoutes } from './http/api-presence.js'
 import { eventRoutes } from './http/events.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
 import { answer } from './http/render.js'
+import { wvCspRoutes } from './http/wv-csp/route.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
@@ -46,6 +47,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   api.route('/', eventRoutes(core, opts.heartbeatMs))
   app.route('/api/v1', api)
   app.route('/admin', adminRoutes(core))
+  app.route('/', wvCspRoutes(core))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

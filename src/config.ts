@@ -19,6 +19,8 @@ export interface Config {
   checkpointBytes: number
   /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
   presence: 'contacts' | 'all'
+  /** this server's domain: how WV-CSP writes user ids (`wv:alice@domain`); none by default (PROTOCOL.md 9, 10) */
+  domain: string | undefined
 }
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
@@ -65,6 +67,12 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
   { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
   { env: 'PIGEONHOLE_PRESENCE', key: 'presence', parse: oneOf('contacts', 'all') },
+  { env: 'PIGEONHOLE_DOMAIN', key: 'domain', parse: (raw) => {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(raw) || raw.length > 253) {
+      throw new ConfigError(`expected a domain name like example.org, got "${raw.slice(0, 80)}"`)
+    }
+    return raw.toLowerCase()
+  } },
 ]
 
 export function defaultConfig(): Config {
@@ -86,6 +94,7 @@ export function defaultConfig(): Config {
     maxBodyBytes: 65_536,
     checkpointBytes: 16 * 1024 * 1024,
     presence: 'contacts',
+    domain: undefined,
   }
 }
 
@@ -136,6 +145,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
     flag: flagName(s.env),
     value: s.key === 'adminPassword'
       ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
-      : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
+      : s.key === 'offline' ? (config.offline ? 'on' : 'off')
+      : s.key === 'domain' ? (config.domain ?? '(none)') : String(config[s.key]),
   }))
 }
