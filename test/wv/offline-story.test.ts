@@ -34,7 +34,8 @@ test("alice in the browser writes to bob while his phone is off; he logs in, pol
   const ack = await phone.ack([msg])
   assert.equal(ack!.text, '', 'a MessageDelivered needs no answer')
 
-  const report = await stream.next('report')
+  const report = await stream.next()
+  assert.equal(report.event, 'report')
   assert.equal(report.data.result.code, 200)
   assert.equal(report.data.recipient, 'bob')
   assert.equal((await alice.get('/messages')).body.total, 0)
@@ -42,7 +43,8 @@ test("alice in the browser writes to bob while his phone is off; he logs in, pol
   // and back: bob's phone writes to alice, who is online in the browser
   const back = await phone.send('wv:alice', 'Yes, at eight')
   assert.equal(back.txs[0].code, 200)
-  const message = await stream.next('message')
+  const message = await stream.next()
+  assert.equal(message.event, 'message')
   assert.equal(message.data.body, 'Yes, at eight')
   assert.equal(message.data.sender, 'bob')
 })

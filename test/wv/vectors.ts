@@ -5,17 +5,20 @@ import { fileURLToPath } from 'node:url'
 /** `../shared/wv-vectors` beside the repository (CI clones it there); a clear failure when it is missing */
 export const VECTORS = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'wv-vectors')
 
-export function vectorFile(...path: string[]): string {
+function located(path: string[]): string {
   const file = join(VECTORS, ...path)
   if (!existsSync(file)) {
     throw new Error(`WV-CSP test vectors not found at ${file}: the tests expect ../shared/wv-vectors beside the repository (it is there in CI)`)
   }
-  return readFileSync(file, 'utf8')
+  return file
+}
+
+export function vectorFile(...path: string[]): string {
+  return readFileSync(located(path), 'utf8')
 }
 
 export function vectorDir(...path: string[]): string[] {
-  vectorFile(...path)
-  return readdirSync(join(VECTORS, ...path)).sort()
+  return readdirSync(located(path)).sort()
 }
 
 /**

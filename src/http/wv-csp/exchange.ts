@@ -35,6 +35,11 @@ export async function exchange(core: Core, sessions: WvSessions, ids: Ids, addre
       out.push({ mode: 'Response', tid: t.tid, primitive: await login(base, t.primitive!) })
       continue
     }
+    // what is not served is 501 whether or not a session came with it (GetSPInfo is sent Outband)
+    if (t.mode === 'Request' && name !== 'Polling-Request' && !HANDLERS[name]) {
+      out.push({ mode: 'Response', tid: t.tid, primitive: notImplemented(t.primitive) })
+      continue
+    }
     if (!ctx && !refused) {
       try {
         ctx = { ...base, wv: sessions.authenticate(msg.session.id) }
@@ -69,14 +74,15 @@ export async function exchange(core: Core, sessions: WvSessions, ids: Ids, addre
   return { transactions: out, poll: sessions.waiting(ctx.wv) }
 }
 
+function notImplemented(primitive: El | undefined): El {
+  const name = primitive?.name
+  const what = !name ? 'an empty TransactionContent' : UNIMPLEMENTED.has(name) ? `${name} (groups and invitations come later)` : name.slice(0, 80)
+  return statusEl(wvResult(501, `Not implemented: this server does not serve ${what}`))
+}
+
 async function answer(ctx: Ctx, name: string, primitive: El | undefined): Promise<El> {
-  const handler = HANDLERS[name]
-  if (!primitive || !handler) {
-    const what = !primitive ? 'an empty TransactionContent' : UNIMPLEMENTED.has(name) ? `${name} (groups and invitations)` : name
-    return statusEl(wvResult(501, `Not implemented: this server does not serve ${what.slice(0, 80)}`))
-  }
   try {
-    return await handler(ctx, primitive)
+    return await HANDLERS[name](ctx, primitive!)
   } catch (err) {
     if (err instanceof ImpsError) return statusEl(fromError(err, ctx.ids.writeUser.bind(ctx.ids)))
     throw err

@@ -8,7 +8,11 @@ export const WV_TEXTS: Record<number, string> = {
   505: 'Version not supported',
   700: 'Contact list does not exist',
   701: 'Contact list already exists',
+  800: 'Group does not exist',
 }
+
+/** a group named in a primitive this server serves: there are no groups here (their primitives are 501) */
+export const NO_GROUPS = 'Group does not exist: this server has no groups yet'
 
 export interface WvDetail {
   code: number

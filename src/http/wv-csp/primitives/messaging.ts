@@ -3,7 +3,7 @@ import { getMessage, listMessages, messageDelivered, rejectMessage, sendMessage 
 import { badParameter, notAMessageId } from '../../../core/refusals.js'
 import type { Ctx } from '../context.js'
 import { messageInfo } from '../render.js'
-import { fromCore, ok, resultEl, statusEl, type WvDetail, type WvResult, wvResult } from '../results.js'
+import { fromCore, NO_GROUPS, ok, resultEl, statusEl, type WvDetail, type WvResult, wvResult } from '../results.js'
 import { boolAt, child, children, e, type El, textAt } from '../xml/tree.js'
 import { intAt } from './session.js'
 import { listMembers } from './lists.js'
@@ -19,7 +19,7 @@ function messageId(raw: string | undefined): string {
 
 /**
  * SendMessage-Request: recipients are users and the sender's own contact lists (their members); the core judges
- * each one. Ids that name nobody here (malformed, another domain) are 531, groups 501, as DetailedResults.
+ * each one. Ids that name nobody here (malformed, another domain) are 531, groups 800 (none exist yet), as DetailedResults.
  */
 export async function sendMessageRequest(ctx: Ctx, p: El): Promise<El> {
   const { core, ids, wv } = ctx
@@ -36,7 +36,7 @@ export async function sendMessageRequest(ctx: Ctx, p: El): Promise<El> {
   }
   for (const l of children(recipient, 'ContactList')) for (const id of await listMembers(ctx, l.text)) to.add(id)
   if (unknown.length) extra.push({ code: 531, text: 'Unknown user', users: unknown })
-  if (children(recipient, 'Group').length) extra.push({ code: 501, text: 'Not implemented: groups', users: [] })
+  if (children(recipient, 'Group').length) extra.push({ code: 800, text: NO_GROUPS, users: [] })
   if (to.size > MAX_RECIPIENTS) throw badParameter(`a message goes to at most ${MAX_RECIPIENTS} recipients`)
   let body = child(p, 'ContentData')?.text ?? ''
   if (textAt(info, 'ContentEncoding')?.toUpperCase() === 'BASE64') body = Buffer.from(body, 'base64').toString('utf8')
@@ -60,9 +60,9 @@ function merge(delivered: string[], details: WvDetail[]): WvResult {
   return { ...(codes.size === 1 ? wvResult(failed[0].code) : wvResult(900)), details }
 }
 
-/** GetMessageList-Request: what waits, whatever the delivery method (group histories: 501) */
+/** GetMessageList-Request: what waits, whatever the delivery method (a group's: 800, there are none) */
 export async function getMessageList(ctx: Ctx, p: El): Promise<El> {
-  if (child(p, 'GroupID')) return statusEl(wvResult(501, 'Not implemented: groups'))
+  if (child(p, 'GroupID')) return statusEl(wvResult(800, NO_GROUPS))
   const limit = Math.min(1000, Math.max(1, intAt(p, 'MessageCount') || 100))
   const { messages } = await listMessages(ctx.core, ctx.wv.session.userId, limit)
   const now = ctx.core.clock.now()
@@ -88,7 +88,7 @@ export async function rejectMessageRequest(ctx: Ctx, p: El): Promise<El> {
 
 /** SetDeliveryMethod-Request(DeliveryMethod P|N, AcceptedContentLength?): what waits is offered again the new way */
 export async function setDeliveryMethod(ctx: Ctx, p: El): Promise<El> {
-  if (child(p, 'GroupID')) return statusEl(wvResult(501, 'Not implemented: groups'))
+  if (child(p, 'GroupID')) return statusEl(wvResult(800, NO_GROUPS))
   const method = textAt(p, 'DeliveryMethod')?.toUpperCase()
   if (method !== 'P' && method !== 'N') throw badParameter('DeliveryMethod must be P or N')
   const { wv } = ctx
