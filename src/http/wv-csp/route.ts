@@ -44,7 +44,7 @@ export function wvCspRoutes(core: Core): Hono {
     }
     const { transactions, poll } = await exchange(core, sessions, ids, clientAddress(c), msg)
     // nothing to say (a poll with nothing waiting, only acknowledgements): an empty answer (AOSP HttpDataChannel)
-    if (!transactions.length) return c.body(null, 200)
+    if (!transactions.length) return c.body('', 200, { 'Content-Length': '0' })
     return xml(c, 200, msg.version, serialize(writeEnvelope(msg.version, msg.session, transactions, poll)))
   })
   return app
@@ -54,8 +54,9 @@ function firstTid(ts: InTransaction[] | undefined): string {
   return ts?.[0]?.tid ?? ''
 }
 
+/** with a Content-Length, never chunked: old phones and WAP gateways read that best */
 function xml(c: Context, status: 200 | 400, version: Version, body: string): Response {
-  return c.body(body, status, { 'Content-Type': contentType(version) })
+  return c.body(body, status, { 'Content-Type': contentType(version), 'Content-Length': String(Buffer.byteLength(body)) })
 }
 
 /** an answer to a body that could not be read as a WV-CSP request: HTTP 400, Status 503 with the reason */
