@@ -69,8 +69,9 @@ test('a sender on a phone gets the DeliveryReport-Request it asked for, and its 
   assert.equal(textAt(report.el, 'MessageInfo', 'Recipient', 'User', 'UserID'), 'wv:bob@example.org')
   assert.match(textAt(report.el, 'DeliveryTime')!, /^\d{8}T\d{6}Z$/)
   await phone.ack([report])
-  await t.client('alice').login()
-  assert.deepEqual((await t.clients.at(-1)!.get('/reports')).body.reports, [], 'acknowledged by the phone: gone')
+  const alice = t.client('alice')
+  await alice.login()
+  assert.deepEqual((await alice.get('/reports')).body.reports, [], 'acknowledged by the phone: gone')
 })
 
 test('block lists, quotas and validity behave the same whichever door each side uses', async () => {

@@ -58,7 +58,9 @@ test("bob's Razr logs in with the captured sequence (interVillage rand.xml, CSP 
   assert.deepEqual(list.body.messages.map((m: { sender: string; offline: boolean }) => [m.sender, m.offline]), [['bob', true]])
   assert.equal((await alice.get(`/messages/${list.body.messages[0].id}`)).body.message.body, 'Test zpravy')
   // and its block list is the one the JSON door edits
-  assert.deepEqual((await t.client('bob').login().then(() => t.clients.at(-1)!.get('/blocklist'))).body.block, { inUse: true, users: ['reimu'] })
+  const bob = t.client('bob')
+  await bob.login()
+  assert.deepEqual((await bob.get('/blocklist')).body.block, { inUse: true, users: ['reimu'] })
 })
 
 async function logIn(phone: WvClient, login: string): Promise<string> {
