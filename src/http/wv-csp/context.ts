@@ -11,8 +11,8 @@ export interface Ctx {
   ns: Namespaces
   ids: Ids
   sessions: WvSessions
-  /** the client's address (failed-login throttles) */
-  address: string
+  /** the client's address, asked for only at login (failed-login throttles) */
+  address: () => string
   /** the session the request's SessionID names (every primitive but Login-Request) */
   wv: WvSession
   /** set by Logout-Request: the answer carries no deliveries */

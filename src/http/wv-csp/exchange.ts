@@ -23,7 +23,7 @@ export interface Exchange {
  * TransactionID; Response mode → the client acknowledging something of ours), then, up to the client's
  * MultiTrans (at least one for a Polling-Request), what waits for the session, each in a fresh server TID.
  */
-export async function exchange(core: Core, sessions: WvSessions, ids: Ids, address: string, msg: InMessage): Promise<Exchange> {
+export async function exchange(core: Core, sessions: WvSessions, ids: Ids, address: () => string, msg: InMessage): Promise<Exchange> {
   const out: OutTransaction[] = []
   const base = { core, version: msg.version, ns: NAMESPACES[msg.version], ids, sessions, address }
   let ctx: Ctx | undefined

@@ -42,7 +42,7 @@ export function wvCspRoutes(core: Core): Hono {
       }
       throw err
     }
-    const { transactions, poll } = await exchange(core, sessions, ids, clientAddress(c), msg)
+    const { transactions, poll } = await exchange(core, sessions, ids, () => clientAddress(c), msg)
     // nothing to say (a poll with nothing waiting, only acknowledgements): an empty answer (AOSP HttpDataChannel)
     if (!transactions.length) return c.body('', 200, { 'Content-Length': '0' })
     return xml(c, 200, msg.version, serialize(writeEnvelope(msg.version, msg.session, transactions, poll)))
