@@ -84,6 +84,13 @@ test('every request that parses is HTTP 200: unknown sessions get 604, groups 50
   ]))
   assert.deepEqual(multi.txs.map((x) => [x.tid, x.name, x.code]), [['a', 'KeepAlive-Response', 200], ['b', 'GetList-Response', undefined], ['c', 'Status', 501]])
   assert.match(multi.text, /<\/Transaction><Poll>F<\/Poll><\/Session>/, 'from 1.2 on, Poll follows the transactions')
+  // a session that timed out answers 600 (S60 then logs out); a JSON door's token is no WV-CSP session (604)
+  t.clock.advance(601)
+  assert.equal((await phone.request('<KeepAlive-Request/>')).txs[0].code, 600)
+  const browser = t.client('bob')
+  await browser.login()
+  phone.sessionId = browser.token
+  assert.equal((await phone.request('<GetList-Request/>')).txs[0].code, 604)
   const wrong = await new WvClient(url, '1.2').login('bob', 'not-the-password')
   assert.equal(wrong.txs[0].code, 409)
   assert.doesNotMatch(wrong.text, /<SessionID>/)

@@ -2,6 +2,7 @@ import type { Core } from '../../core/context.js'
 import { attachSink } from '../../core/delivery.js'
 import type { Delivery } from '../../core/hub.js'
 import { PollQueue } from '../../core/poll-queue.js'
+import { invalidSession } from '../../core/refusals.js'
 import type { Session } from '../../core/sessions.js'
 
 /** what this door keeps beside a core session: its poll queue, the client's limits, and server TIDs */
@@ -19,16 +20,14 @@ export interface WvSession {
   reportTids: Map<string, string>
 }
 
-const ENDED_MAX = 10_000
-
 /**
- * The WV-CSP sessions of this node, by SessionID (the core session's id). Each has a PollQueue attached to the
- * hub without holding its session: requests keep it alive, and what the hub delivers waits for the next answer.
+ * The WV-CSP sessions of this node, by SessionID. The SessionID is the core session's bearer token, not its id:
+ * it is the only credential a WV-CSP request carries, and session ids reach logs and the bus. Each session has a
+ * PollQueue attached to the hub without holding it: requests keep it alive, and what the hub delivers waits for
+ * the next answer.
  */
 export class WvSessions {
   readonly #live = new Map<string, WvSession>()
-  /** sessions that ended, id → token, so that their SessionID still answers 600 (timed out) or 604 */
-  readonly #ended = new Map<string, string>()
 
   /** server TIDs are unique on this node across sessions: S60 drops a TID it has seen before */
   #tid = Date.now()
@@ -43,17 +42,17 @@ export class WvSessions {
     const wv: WvSession = {
       session, cookie, multiTrans: 1, queue: new PollQueue(), detach: () => {}, backlog: [], reportTids: new Map(),
     }
-    this.#live.set(session.id, wv)
+    this.#live.set(session.token, wv)
     await this.#attach(wv)
     return wv
   }
 
-  /** the live session a SessionID names, marked as seen; the core's 600 or 604 otherwise */
-  authenticate(id: string | undefined): WvSession {
-    const wv = id === undefined ? undefined : this.#live.get(id)
-    const token = wv?.session.token ?? (id === undefined ? undefined : this.#ended.get(id))
-    this.core.sessions.authenticate(token)
-    return wv!
+  /** the live session a SessionID names, marked as seen; the core's 600 (timed out) or 604 otherwise */
+  authenticate(sessionId: string | undefined): WvSession {
+    this.core.sessions.authenticate(sessionId)
+    const wv = sessionId === undefined ? undefined : this.#live.get(sessionId)
+    if (!wv) throw invalidSession() // a session of another door (a JSON token) is not a WV-CSP session
+    return wv
   }
 
   /** a new delivery method: what waits is offered again the new way (clients de-duplicate by message id) */
@@ -64,11 +63,10 @@ export class WvSessions {
     await this.#attach(wv)
   }
 
-  /** logout: forgotten at once (the core answers 604 for its id from now on) */
+  /** logout: forgotten at once (the core answers 604 for its SessionID from now on) */
   forget(wv: WvSession): void {
     wv.detach()
-    this.#live.delete(wv.session.id)
-    this.#remember(wv)
+    this.#live.delete(wv.session.token)
   }
 
   /** up to `room` deliveries, oldest first, one transaction's worth each */
@@ -96,17 +94,9 @@ export class WvSessions {
       close: () => {
         queue.close()
         // the session ended in the core (logout elsewhere, expiry, forced logout, shutdown)
-        if (this.#live.get(wv.session.id) === wv && wv.queue === queue) {
-          this.#live.delete(wv.session.id)
-          this.#remember(wv)
-        }
+        if (this.#live.get(wv.session.token) === wv && wv.queue === queue) this.#live.delete(wv.session.token)
       },
     }, { holdsSession: false })
-  }
-
-  #remember(wv: WvSession): void {
-    this.#ended.set(wv.session.id, wv.session.token)
-    if (this.#ended.size > ENDED_MAX) this.#ended.delete(this.#ended.keys().next().value!)
   }
 }
 

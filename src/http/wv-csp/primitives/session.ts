@@ -41,7 +41,7 @@ export async function login(ctx: Omit<Ctx, 'wv'>, p: El): Promise<El> {
     const { session } = await coreLogin(ctx.core, { userId, password, clientId: client.id, timeToLive: intAt(p, 'TimeToLive') }, ctx.address())
     await ctx.sessions.open(session, textAt(p, 'SessionCookie')?.slice(0, 256))
     return e('Login-Response', [
-      client.el, resultEl(ok), e('SessionID', session.id), e('KeepAliveTime', session.ttlSeconds), e('CapabilityRequest', true),
+      client.el, resultEl(ok), e('SessionID', session.token), e('KeepAliveTime', session.ttlSeconds), e('CapabilityRequest', true),
     ])
   } catch (err) {
     if (err instanceof ImpsError) return refuse(fromError(err, (u) => ctx.ids.writeUser(u)))
