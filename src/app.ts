@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { result } from './core/codes.js'
+import { resultOf } from './core/codes.js'
+import { noSuchRoute, requestTooLarge } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
@@ -7,8 +8,12 @@ import { messageRoutes } from './http/api-messages.js'
 import { settingsRoutes } from './http/api-settings.js'
 import { presenceRoutes } from './http/api-presence.js'
 import { eventRoutes } from './http/events.js'
+import { cors } from './http/cors.js'
+import { chatRoutes } from './http/web/index.js'
 import { errorHandler, requestLog, requestSizeLimit, securityHeaders } from './http/middleware.js'
+import { metricsRoutes } from './http/metrics.js'
 import { answer } from './http/render.js'
+import { VERSION } from './version.js'
 import { wvCspRoutes } from './http/wv-csp/route.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
@@ -26,19 +31,22 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.get('/healthz', async (c) => {
     try {
       await core.store.checkWritable()
-      return c.json({ status: 'ok' })
+      return c.json({ status: 'ok', version: VERSION })
     } catch {
-      return c.json({ status: 'store not writable' }, 503)
+      return c.json({ status: 'store not writable', version: VERSION }, 503)
     }
   })
 
+  app.route('/', metricsRoutes(core))
+
   const api = new Hono()
+  api.use('*', cors(core.config.corsOrigins))
   // room for a body of the largest size even if every character were JSON-escaped, plus the other fields
   const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
   api.use('*', requestSizeLimit(maxRequestBytes, (c) => {
     // the rest of the body is never read, so this connection cannot carry another request
     c.header('Connection', 'close')
-    return answer(c, result(413, `Message too large: the request exceeds ${maxRequestBytes} bytes`))
+    return answer(c, resultOf(requestTooLarge(maxRequestBytes)))
   }))
   api.route('/', sessionRoutes(core))
   api.route('/', messageRoutes(core))
@@ -47,11 +55,12 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   api.route('/', eventRoutes(core, opts.heartbeatMs))
   app.route('/api/v1', api)
   app.route('/admin', adminRoutes(core))
+  app.route('/', chatRoutes(core))
   app.route('/', wvCspRoutes(core))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
-      ? answer(c, result(404, `Not found: there is no ${c.req.method} ${c.req.path} in this API`))
+      ? answer(c, resultOf(noSuchRoute(c.req.method, c.req.path)))
       : c.text('Not found', 404),
   )
   return app

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { didYouMean } from './cli/suggest.js'
+
 /** The one typed configuration, read once from PIGEONHOLE_* variables and the same names as flags. */
 export interface Config {
   host: string
@@ -19,9 +22,16 @@ export interface Config {
   checkpointBytes: number
   /** who may see a user's presence: their contacts, or every user (PROTOCOL.md 8) */
   presence: 'contacts' | 'all'
+  /** the bearer token /metrics asks for; without one, /metrics is off */
+  metricsToken: string | undefined
+  /** other origins whose browser clients may call /api/v1 (CORS); none by default */
+  corsOrigins: string[]
   /** this server's domain: how WV-CSP writes user ids (`wv:alice@domain`); none by default (PROTOCOL.md 9, 10) */
   domain: string | undefined
 }
+
+/** variables the program reads that are not configuration settings */
+const OTHER_VARIABLES = ['PIGEONHOLE_USER_PASSWORD', 'PIGEONHOLE_UPDATE_DOCS']
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
 
@@ -31,6 +41,8 @@ interface Setting {
   env: string
   key: keyof Config
   parse: (raw: string) => Config[keyof Config]
+  /** may come from a file named by `<env>_FILE` (`--<flag>-file`), as systemd credentials and container secrets are given */
+  secret?: boolean
 }
 
 const int = (min: number, max: number) => (raw: string) => {
@@ -43,6 +55,16 @@ const oneOf = <T extends string>(...values: T[]) => (raw: string) => {
   if (!values.includes(raw as T)) throw new ConfigError(`expected one of ${values.join(', ')}, got "${raw}"`)
   return raw as T
 }
+/** a comma-separated list of origins like `https://chat.example.org` (scheme, host, optional port; no path) */
+const origins = (raw: string) => {
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean)
+  for (const o of list) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && !/^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(o)) {
+      throw new ConfigError(`expected origins like https://chat.example.org, comma-separated, got "${o}"`)
+    }
+  }
+  return list.map((o) => o.toLowerCase())
+}
 const text = (raw: string) => {
   if (!raw) throw new ConfigError('must not be empty')
   return raw
@@ -53,7 +75,7 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_PORT', key: 'port', parse: int(0, 65535) },
   { env: 'PIGEONHOLE_DATA_DIR', key: 'dataDir', parse: text },
   { env: 'PIGEONHOLE_REGISTRATION', key: 'registration', parse: oneOf('open', 'closed') },
-  { env: 'PIGEONHOLE_ADMIN_PASSWORD', key: 'adminPassword', parse: (raw) => {
+  { env: 'PIGEONHOLE_ADMIN_PASSWORD', key: 'adminPassword', secret: true, parse: (raw) => {
     if (raw.length < 8) throw new ConfigError('must be at least 8 characters')
     return raw
   } },
@@ -67,6 +89,11 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_MAX_BODY_BYTES', key: 'maxBodyBytes', parse: int(1, 16 * 1024 * 1024) },
   { env: 'PIGEONHOLE_CHECKPOINT_BYTES', key: 'checkpointBytes', parse: int(4096, 1024 * 1024 * 1024) },
   { env: 'PIGEONHOLE_PRESENCE', key: 'presence', parse: oneOf('contacts', 'all') },
+  { env: 'PIGEONHOLE_METRICS_TOKEN', key: 'metricsToken', secret: true, parse: (raw) => {
+    if (raw.length < 16) throw new ConfigError('must be at least 16 characters')
+    return raw
+  } },
+  { env: 'PIGEONHOLE_CORS_ORIGINS', key: 'corsOrigins', parse: origins },
   { env: 'PIGEONHOLE_DOMAIN', key: 'domain', parse: (raw) => {
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(raw) || raw.length > 253) {
       throw new ConfigError(`expected a domain name like example.org, got "${raw.slice(0, 80)}"`)
@@ -94,8 +121,15 @@ export function defaultConfig(): Config {
     maxBodyBytes: 65_536,
     checkpointBytes: 16 * 1024 * 1024,
     presence: 'contacts',
+    metricsToken: undefined,
+    corsOrigins: [],
     domain: undefined,
   }
+}
+
+/** every configuration flag, `--port` and so on */
+export function configFlagNames(): string[] {
+  return SETTINGS.flatMap((s) => (s.secret ? [flagName(s.env), `${flagName(s.env)}-file`] : [flagName(s.env)]))
 }
 
 /** `PIGEONHOLE_INBOX_MAX_BYTES` ↔ `--inbox-max-bytes` */
@@ -109,21 +143,33 @@ export function flagName(env: string): string {
  */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): { config: Config; rest: string[] } {
   const raw = new Map<Setting, string>()
-  for (const s of SETTINGS) if (env[s.env] !== undefined) raw.set(s, env[s.env]!)
+  const problems: string[] = unknownVariables(env)
+  const fromFile = (s: Setting, path: string, named: string) => {
+    try {
+      raw.set(s, readFileSync(path, 'utf8').replace(/\r?\n$/, ''))
+    } catch (err) {
+      problems.push(`${named} names a file that cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (${path})`)
+    }
+  }
+  for (const s of SETTINGS) {
+    if (env[s.env] !== undefined) raw.set(s, env[s.env]!)
+    else if (s.secret && env[`${s.env}_FILE`] !== undefined) fromFile(s, env[`${s.env}_FILE`]!, `${s.env}_FILE`)
+  }
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2)
     const s = SETTINGS.find((x) => flagName(x.env) === flag)
-    if (!s) {
+    const file = SETTINGS.find((x) => x.secret && `${flagName(x.env)}-file` === flag)
+    if (!s && !file) {
       rest.push(argv[i])
       continue
     }
     const value = inline ?? argv[++i]
     if (value === undefined) throw new ConfigError(`${flag} needs a value`)
-    raw.set(s, value)
+    if (s) raw.set(s, value)
+    else fromFile(file!, value, flag)
   }
   const config = defaultConfig()
-  const problems: string[] = []
   for (const [s, value] of raw) {
     try {
       ;(config as unknown as Record<string, unknown>)[s.key] = s.parse(value)
@@ -138,6 +184,14 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   return { config, rest }
 }
 
+/** variables named like ours that are not (PIGEONHOLE_PROT for PIGEONHOLE_PORT): a typo would otherwise go unseen */
+function unknownVariables(env: Record<string, string | undefined>): string[] {
+  const known = new Set([...SETTINGS.map((s) => s.env), ...SETTINGS.filter((s) => s.secret).map((s) => `${s.env}_FILE`), ...OTHER_VARIABLES])
+  return Object.keys(env)
+    .filter((name) => name.startsWith('PIGEONHOLE_') && !known.has(name) && env[name] !== undefined)
+    .map((name) => `${name} is not a setting${didYouMean(name, known)}`)
+}
+
 /** the effective configuration with secrets masked, for logs and the dashboard */
 export function describeConfig(config: Config): Array<{ env: string; flag: string; value: string }> {
   return SETTINGS.map((s) => ({
@@ -145,7 +199,9 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
     flag: flagName(s.env),
     value: s.key === 'adminPassword'
       ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
-      : s.key === 'offline' ? (config.offline ? 'on' : 'off')
-      : s.key === 'domain' ? (config.domain ?? '(none)') : String(config[s.key]),
+      : s.key === 'metricsToken' ? (config.metricsToken ? '•••••• (set)' : '(off)')
+      : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
+      : s.key === 'domain' ? (config.domain ?? '(none)')
+      : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

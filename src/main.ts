@@ -1,6 +1,7 @@
 import { runCli, UsageError } from './cli/index.js'
 import { ConfigError } from './config.js'
 import { ImpsError } from './core/codes.js'
+import { StartupError } from './server.js'
 import { DataDirError } from './store/embedded/lock.js'
 
 /** `pigeonhole [serve|user …|admin passwd|stats] [--flags]`: see src/cli/help.ts */
@@ -14,7 +15,7 @@ main().catch((err) => {
     process.stderr.write(`pigeonhole: ${err.message}\nRun "pigeonhole --help" for the commands.\n`)
     process.exit(2)
   }
-  const known = err instanceof ConfigError || err instanceof DataDirError || err instanceof ImpsError
+  const known = err instanceof ConfigError || err instanceof DataDirError || err instanceof StartupError || err instanceof ImpsError
   process.stderr.write(`pigeonhole: ${known ? err.message : (err as Error).stack ?? String(err)}\n`)
   process.exit(err instanceof ImpsError ? 1 : known ? 2 : 1)
 })

@@ -1,4 +1,3 @@
-import './http/lean-web-globals.js'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
@@ -10,6 +9,7 @@ import { shuttingDown } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { createCore } from './core/create-core.js'
 import { sweep } from './core/expiry.js'
+import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
 import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
 import type { Store } from './store/store.js'
@@ -41,22 +41,26 @@ export interface ServerOptions {
 /** opens the store, serves HTTP, sweeps periodically; close() ends streams and flushes the store */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
+  const metrics = new Metrics()
   const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, {
-    log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes, ...opts.storeOptions,
+    log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
+    onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
   }))
-  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log })
+  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log, metrics })
+  const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
+  let server: ReturnType<typeof serve>
   let admin: { generated?: string }
   try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
+      s.once('error', (err: NodeJS.ErrnoException) => reject(listenRefusal(err, opts.config.host, opts.config.port)))
+    })
+    // only once listening: a start that fails must not use up the one-time password nobody was shown
     admin = await ensureAdminPassword(core)
   } catch (err) {
     await store.close()
     throw err
   }
-  const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: opts.config.host, port: opts.config.port }, () => resolve(s))
-    s.once('error', reject)
-  })
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket))
   const port = (server.address() as AddressInfo).port
   const host = opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host
@@ -85,6 +89,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
   }
 }
+
+/** why the server could not listen, in one sentence an admin can act on */
+function listenRefusal(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new StartupError(`cannot listen on ${where}: the port is in use by another program (is Pigeonhole already running?); stop it or choose another port with --port`)
+    case 'EADDRNOTAVAIL':
+      return new StartupError(`cannot listen on ${where}: this machine has no address ${host}; use one of its addresses, or 0.0.0.0 for all, with --host`)
+    case 'EACCES':
+      return new StartupError(`cannot listen on ${where}: not allowed (ports below 1024 need root or CAP_NET_BIND_SERVICE); choose a port above 1023 with --port`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new StartupError(`cannot listen on ${where}: "${host}" is not an address or a name this machine can resolve; fix --host`)
+    default:
+      return new StartupError(`cannot listen on ${where}: ${err.message}`)
+  }
+}
+
+/** a start that failed for a reason outside the program: said in one sentence, exit code 2 */
+export class StartupError extends Error {}
 
 /** what Node's own parser refuses (oversized headers, garbage) still gets a protocol answer rather than a bare status line */
 function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {

@@ -1,6 +1,6 @@
 import type { ActivityEntry } from '../src/core/activity.js'
 import type { AdminSession } from '../src/core/admin-sessions.js'
-import { type Overview, type UserRow } from '../src/core/admin-queries.js'
+import { inboxFill, type Overview, type UserRow } from '../src/core/admin-queries.js'
 import { Empty, Usage } from './components.js'
 import { ago, bytes, count, duration } from './format.js'
 import { Layout } from './layout.js'
@@ -80,7 +80,7 @@ function FillTable(props: { rows: UserRow[]; kind: 'inbox' | 'outbox' }) {
             <td><a href={`/admin/users/${encodeURIComponent(r.id)}`}>{r.id}</a></td>
             <td class="wide">
               {props.kind === 'inbox'
-                ? <Usage value={r.inbox.messages} max={r.limits.inboxMaxMessages} label={`${r.inbox.messages} / ${r.limits.inboxMaxMessages} · ${bytes(r.inbox.bytes)}`} />
+                ? <Usage value={Math.round(inboxFill(r) * 1000)} max={1000} label={`${r.inbox.messages} / ${r.limits.inboxMaxMessages} · ${bytes(r.inbox.bytes)} / ${bytes(r.limits.inboxMaxBytes)}`} title="the fuller of messages and bytes" />
                 : <Usage value={r.outbox} max={r.limits.outboxMaxMessages} label={`${r.outbox} / ${r.limits.outboxMaxMessages} queued`} />}
             </td>
           </tr>

@@ -19,6 +19,8 @@ export interface UserLiveProps {
 export interface UserProps extends UserLiveProps {
   user: UserRecord
   defaults: Limits
+  /** failed logins have shut addresses out of this account */
+  locked: boolean
 }
 
 const base = (id: string) => `/admin/users/${encodeURIComponent(id)}`
@@ -31,7 +33,7 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
       <h1>
         {user.id} {user.disabled ? <Badge kind="bad">disabled</Badge> : null}
       </h1>
-      <UserLive {...props} />
+      {/* the controls first: a long queue must not push them out of reach */}
       <div class="grid2">
         <div>
           <ListCard user={user} which="block" csrf={props.csrf} />
@@ -39,9 +41,10 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
         </div>
         <div>
           <QuotaCard user={user} defaults={props.defaults} csrf={props.csrf} />
-          <AccountCard user={user} csrf={props.csrf} />
+          <AccountCard user={user} csrf={props.csrf} locked={props.locked} />
         </div>
       </div>
+      <UserLive {...props} />
     </Layout>
   )
 }
@@ -74,7 +77,8 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
         <div class="card-head">
           <h2>Waiting for {row.id} <small>{queue.total}</small></h2>
           {queue.total > 0 ? (
-            <form method="post" action={`${url}/purge`} class="inline danger-zone">
+            // kept across the 2-second refresh, so that a ticked "sure" stays ticked
+            <form method="post" action={`${url}/purge`} class="inline danger-zone" id="purge-all" hx-preserve="true">
               <Csrf token={csrf} />
               <label class="check"><input type="checkbox" name="confirm" value="yes" required /> sure</label>
               <button type="submit" class="danger">Purge all</button>
@@ -191,7 +195,7 @@ function QuotaCard(props: { user: UserRecord; defaults: Limits; csrf: string }) 
   )
 }
 
-function AccountCard(props: { user: UserRecord; csrf: string }) {
+function AccountCard(props: { user: UserRecord; csrf: string; locked: boolean }) {
   const url = base(props.user.id)
   return (
     <section class="card" id="account">
@@ -205,6 +209,19 @@ function AccountCard(props: { user: UserRecord; csrf: string }) {
         <Csrf token={props.csrf} />
         <input type="password" name="password" minlength={8} autocomplete="new-password" placeholder="empty: generate one" aria-label="New password" class="grow" />
         <button type="submit">Reset password</button>
+      </form>
+      {props.locked ? (
+        <form method="post" action={`${url}/unlock`} class="row">
+          <Csrf token={props.csrf} />
+          <span class="grow">Locked out after failed logins (the owner can still log in from an address that has not failed).</span>
+          <button type="submit">Unlock</button>
+        </form>
+      ) : null}
+      <form method="post" action={`${url}/delete`} class="row">
+        <Csrf token={props.csrf} />
+        <span class="grow">Delete the account; what waits for it is purged (538 to senders who asked).</span>
+        <label class="check"><input type="checkbox" name="confirm" value="yes" required /> sure</label>
+        <button type="submit" class="danger">Delete</button>
       </form>
     </section>
   )

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Config } from '../config.js'
 import { addUser, resetPassword, setUserDisabled } from '../core/admin.js'
 import { largestMailboxes, listUserRows, storeStats } from '../core/admin-queries.js'
@@ -7,15 +9,24 @@ import type { Core } from '../core/context.js'
 import { createCore } from '../core/create-core.js'
 import { generatePassword } from '../core/passwords.js'
 import { LowdbStore } from '../store/embedded/lowdb-store.js'
+import { backupDataDir, restoreDataDir } from '../store/embedded/backup.js'
+import { DataDirError } from '../store/embedded/lock.js'
 import { type Args, expect, flagString } from './args.js'
+import { COMMANDS } from './help.js'
 
 export interface Io {
   out(text: string): void
   env: Record<string, string | undefined>
 }
 
-/** opens the data directory (taking its lock: refused while a server runs), runs `fn`, closes it */
-async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>): Promise<T> {
+/**
+ * Opens the data directory (taking its lock: refused while a server runs), runs `fn`, closes it. A command
+ * that only reads refuses a directory that holds no store, and creates nothing there.
+ */
+async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>, { readOnly = false } = {}): Promise<T> {
+  if (readOnly && !existsSync(join(config.dataDir, 'accounts.json'))) {
+    throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); start the server once there, or name the right one with --data-dir`)
+  }
   const store = await LowdbStore.open(config.dataDir)
   try {
     return await fn(createCore({ config, store }))
@@ -24,20 +35,25 @@ async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>): Prom
   }
 }
 
+/** the usage line of the command being run, for a missing argument */
+function usageOf(args: Args): string {
+  return COMMANDS[args.command ?? '']?.usage ?? ''
+}
+
 /** --password, else PIGEONHOLE_USER_PASSWORD, else undefined (generate) */
 function givenPassword(args: Args, io: Io): string | undefined {
   return flagString(args, 'password') ?? (io.env.PIGEONHOLE_USER_PASSWORD || undefined)
 }
 
 export async function userAdd(config: Config, args: Args, io: Io): Promise<void> {
-  expect(args, { words: 1, flags: ['password'] })
+  expect(args, { words: 1, flags: ['password'], usage: usageOf(args) })
   const given = givenPassword(args, io)
   const { id, password } = await withCore(config, (core) => addUser(core, args.words[0], given))
   io.out(given ? `created user ${id}\n` : `created user ${id}\npassword: ${password}\n`)
 }
 
 export async function userPasswd(config: Config, args: Args, io: Io): Promise<void> {
-  expect(args, { words: 1, flags: ['password'] })
+  expect(args, { words: 1, flags: ['password'], usage: usageOf(args) })
   const given = givenPassword(args, io)
   const id = args.words[0].toLowerCase()
   const password = await withCore(config, (core) => resetPassword(core, id, given))
@@ -45,7 +61,7 @@ export async function userPasswd(config: Config, args: Args, io: Io): Promise<vo
 }
 
 export async function userDisable(config: Config, args: Args, io: Io, disabled: boolean): Promise<void> {
-  expect(args, { words: 1, flags: [] })
+  expect(args, { words: 1, flags: [], usage: usageOf(args) })
   const id = args.words[0].toLowerCase()
   await withCore(config, (core) => setUserDisabled(core, id, disabled))
   io.out(`${disabled ? 'disabled' : 'enabled'} user ${id}\n`)
@@ -53,7 +69,7 @@ export async function userDisable(config: Config, args: Args, io: Io, disabled: 
 
 export async function userList(config: Config, args: Args, io: Io): Promise<void> {
   expect(args, { words: 0, flags: ['json'] })
-  const rows = await withCore(config, async (core) => listUserRows(core))
+  const rows = await withCore(config, async (core) => listUserRows(core), { readOnly: true })
   if (args.flags.has('json')) {
     io.out(JSON.stringify(rows.map(({ online: _o, sessions: _s, ...r }) => r), null, 2) + '\n')
     return
@@ -78,7 +94,7 @@ export async function stats(config: Config, args: Args, io: Io): Promise<void> {
   const { s, boxes } = await withCore(config, async (core) => ({
     s: await storeStats(core),
     boxes: await largestMailboxes(core, 5),
-  }))
+  }), { readOnly: true })
   const { disabled } = s
   if (args.flags.has('json')) {
     io.out(JSON.stringify({ ...s, fullest: boxes }, null, 2) + '\n')
@@ -111,4 +127,22 @@ export async function adminPasswd(config: Config, args: Args, io: Io): Promise<v
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n'
+}
+
+/** copies the data directory while the server may run: takes no lock, writes nothing there */
+export async function backup(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 1, flags: [], usage: COMMANDS.backup.usage })
+  if (!existsSync(join(config.dataDir, 'accounts.json'))) {
+    throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); name the right one with --data-dir`)
+  }
+  const { files } = await backupDataDir(config.dataDir, args.words[0])
+  io.out(`backed up ${config.dataDir} to ${args.words[0]} (${files} files)\n`)
+}
+
+/** puts a backup into an empty data directory, then opens it once to check it */
+export async function restore(config: Config, args: Args, io: Io): Promise<void> {
+  expect(args, { words: 1, flags: [], usage: COMMANDS.restore.usage })
+  await restoreDataDir(args.words[0], config.dataDir)
+  const s = await withCore(config, (core) => storeStats(core))
+  io.out(`restored ${args.words[0]} into ${config.dataDir}: ${s.users} users, ${s.messages} messages and ${s.reports} reports waiting\n`)
 }

@@ -25,6 +25,16 @@ export const COMMANDS: Record<string, { usage: string; summary: string; detail?:
     detail: 'The password comes from --password, else one is generated and printed. If\nPIGEONHOLE_ADMIN_PASSWORD is set, the server replaces it with that at its next start.',
   },
   stats: { usage: 'pigeonhole stats [--json] [config flags]', summary: 'what the store holds: users, waiting messages, bytes, disk' },
+  backup: {
+    usage: 'pigeonhole backup DEST [config flags]',
+    summary: 'copy the data directory into DEST, a new or empty directory; works while the server runs',
+    detail: 'The copy is consistent: restored, it holds every message acknowledged before the backup began.',
+  },
+  restore: {
+    usage: 'pigeonhole restore SRC [config flags]',
+    summary: 'put a backup back into an empty data directory (the server stopped)',
+    detail: 'The restored store is opened once to check it, and its counts are printed.',
+  },
 }
 
 const LOCK_NOTE = 'Commands other than serve work on the data directory while the server is stopped;\nwhile it runs they refuse (the directory is locked).'

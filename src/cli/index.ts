@@ -1,6 +1,8 @@
 import { loadConfig } from '../config.js'
-import { type Args, parseArgs, UsageError } from './args.js'
-import { adminPasswd, type Io, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
+import { VERSION } from '../version.js'
+import { type Args, parseArgs, UsageError, unknownOption } from './args.js'
+import { didYouMean } from './suggest.js'
+import { adminPasswd, backup, type Io, restore, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
 import { COMMANDS, commandHelp, mainHelp, userHelp } from './help.js'
 import { serve } from './serve.js'
 
@@ -17,12 +19,13 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
   const help = args.flags.has('help')
   const sub = (n: number): Args => ({ words: args.words.slice(n), flags: args.flags })
 
+  if (args.flags.has('version')) return print(io, `pigeonhole ${VERSION}\n`)
   if (!first && help) return print(io, mainHelp())
   if (!first || first === 'serve') {
     if (help) return print(io, commandHelp('serve'))
-    if (args.words.length > 1 || [...args.flags.keys()].some((f) => f !== 'help')) {
-      throw new UsageError(`serve takes no arguments besides config flags (got ${rest.join(' ')})`)
-    }
+    const stray = [...args.flags.keys()].find((f) => f !== 'help')
+    if (stray) throw unknownOption(stray)
+    if (args.words.length > 1) throw new UsageError(`serve takes no arguments besides config flags (got ${rest.join(' ')})`)
     await serve(config, io)
     return undefined
   }
@@ -30,9 +33,9 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
   if (first === 'user' || first === 'admin') {
     if (!second) return help ? print(io, first === 'user' ? userHelp() : commandHelp('admin passwd')) : usage(`${first} needs a command`)
     const name = `${first} ${second}`
-    if (!COMMANDS[name]) throw new UsageError(`unknown command "${name}"`)
+    if (!COMMANDS[name]) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}`)
     if (help) return print(io, commandHelp(name))
-    const a = sub(2)
+    const a = { ...sub(2), command: name }
     if (name === 'user add') await userAdd(config, a, io)
     else if (name === 'user list') await userList(config, a, io)
     else if (name === 'user disable') await userDisable(config, a, io, true)
@@ -41,12 +44,17 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
     else if (name === 'admin passwd') await adminPasswd(config, a, io)
     return 0
   }
+  if (first === 'backup' || first === 'restore') {
+    if (help) return print(io, commandHelp(first))
+    await (first === 'backup' ? backup : restore)(config, { ...sub(1), command: first }, io)
+    return 0
+  }
   if (first === 'stats') {
     if (help) return print(io, commandHelp('stats'))
     await stats(config, sub(1), io)
     return 0
   }
-  throw new UsageError(`unknown command "${first}"`)
+  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'help'])}`)
 }
 
 function print(io: Io, text: string): number {

@@ -1,6 +1,8 @@
 import type { Core } from './context.js'
 import { DECOY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.js'
-import { accountDisabled, invalidPassword, invalidUserId, passwordTooLong, passwordTooShort, unknownUser, userIdTaken } from './refusals.js'
+import {
+  accountDisabled, invalidPassword, invalidUserId, passwordTooLong, passwordTooShort, registrationClosed, reservedUserId, unknownUser, userIdTaken,
+} from './refusals.js'
 import { writing } from './storage-failure.js'
 import type { UserRecord } from './types.js'
 
@@ -18,6 +20,20 @@ export function normaliseUserId(raw: string, field = 'userId'): string {
 export function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD) throw passwordTooShort(MIN_PASSWORD)
   if (password.length > MAX_PASSWORD) throw passwordTooLong(MAX_PASSWORD)
+}
+
+/** names nobody may register for themselves: they would pass for the server or its operators */
+export const RESERVED_USER_IDS: ReadonlySet<string> = new Set([
+  'admin', 'administrator', 'root', 'postmaster', 'hostmaster', 'webmaster', 'abuse', 'security', 'system',
+  'server', 'support', 'noreply', 'no-reply', 'pigeonhole', 'operator', 'sysadmin', 'info',
+])
+
+/** registration by the user themselves: only when open, never a reserved name (an admin may create any) */
+export async function register(core: Core, userId: string, password: string): Promise<UserRecord> {
+  if (core.config.registration !== 'open') throw registrationClosed()
+  const id = normaliseUserId(userId)
+  if (RESERVED_USER_IDS.has(id)) throw reservedUserId(id)
+  return createUser(core, id, password)
 }
 
 export async function createUser(core: Core, userId: string, password: string): Promise<UserRecord> {

@@ -5,6 +5,7 @@ import { endSession } from './login.js'
 import { generatePassword } from './passwords.js'
 import { noSuchMessage, quotaNotANumber } from './refusals.js'
 import { settle } from './reports.js'
+import { writing } from './storage-failure.js'
 import type { QuotaOverrides, UserRecord } from './types.js'
 
 /**
@@ -76,4 +77,25 @@ export async function addUser(core: Core, userId: string, password?: string): Pr
   const pw = password || generatePassword()
   const user = await createUser(core, userId, pw)
   return { id: user.id, password: pw }
+}
+
+/**
+ * Deletes an account: its sessions end (601), what waits for it is purged (senders who asked get 538), the
+ * reports waiting for it go, then the account. What it sent that still waits for others stays.
+ */
+export async function deleteUser(core: Core, userId: string): Promise<{ purged: number }> {
+  await setUserDisabled(core, userId, true) // no new login or message while it goes
+  const purged = await purgeMailbox(core, userId)
+  await Promise.all((await core.store.listReports(userId)).map((r) => writing(core, core.store.removeReport(userId, r.id))))
+  await writing(core, core.store.deleteUser(userId))
+  core.loginGuard.unlock(userId)
+  core.log('admin', 'deleted', { user: userId, purged })
+  return { purged }
+}
+
+/** lifts the lock that failed logins put on an account */
+export async function unlockAccount(core: Core, userId: string): Promise<void> {
+  await requireUser(core, userId)
+  core.loginGuard.unlock(userId)
+  core.log('admin', 'unlocked', { user: userId })
 }

@@ -5,7 +5,8 @@ import type { Bus } from './bus.js'
 import type { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
 import type { SessionTable } from './sessions.js'
-import type { LoginThrottle } from './throttle.js'
+import type { LoginGuard } from './login-guard.js'
+import type { Metrics } from './metrics.js'
 import type { PublishedPresence } from './types.js'
 
 /** Everything the core's functions work over; built once by createCore. */
@@ -21,8 +22,10 @@ export interface Core {
   /** what each user last published of their presence (in memory: phones publish again at every login) */
   published: Map<string, PublishedPresence>
   /** failed-login limits per account and per client address (protocol and dashboard alike) */
-  throttles: { account: LoginThrottle; address: LoginThrottle }
+  loginGuard: LoginGuard
   log: Log
+  /** counts for /metrics (fed from the bus and the store) */
+  metrics: Metrics
   /** recent sends, deliveries and logins, for the dashboard (fed from the bus) */
   activity: ActivityRing
   /** when this core was built (the dashboard's uptime) */

@@ -9,9 +9,10 @@ import { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
 import { watchPresence } from './presence-watch.js'
 import { SessionTable } from './sessions.js'
-import { LoginThrottle } from './throttle.js'
+import { LoginGuard } from './login-guard.js'
+import { Metrics } from './metrics.js'
 
-export function createCore(deps: { config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log }): Core {
+export function createCore(deps: { config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log; metrics?: Metrics }): Core {
   const clock = deps.clock ?? systemClock
   const ids = deps.ids ?? nanoIds
   const log = deps.log ?? silentLog
@@ -21,15 +22,14 @@ export function createCore(deps: { config: Config; store: Store; bus?: Bus; cloc
   )
   const hub = new Hub(sessions)
   const activity = new ActivityRing(clock)
+  const metrics = deps.metrics ?? new Metrics()
   bus.subscribe((e) => hub.observe(e))
   bus.subscribe((e) => activity.observe(e))
+  bus.subscribe((e) => metrics.observe(e))
   const core: Core = {
-    config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, published: new Map(), log, activity,
+    config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, published: new Map(), log, activity, metrics,
     startedAt: clock.now(),
-    throttles: {
-      account: new LoginThrottle(clock, { maxFailures: 5, windowSeconds: 300 }),
-      address: new LoginThrottle(clock, { maxFailures: 20, windowSeconds: 300 }),
-    },
+    loginGuard: new LoginGuard(clock),
   }
   watchPresence(core)
   return core

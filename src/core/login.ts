@@ -1,4 +1,4 @@
-import { authenticate } from './accounts.js'
+import { authenticate, checkPassword, setPassword } from './accounts.js'
 import { type CapabilityRequest, defaultCapabilities, negotiate } from './capabilities.js'
 import { ImpsError, type Result, result } from './codes.js'
 import type { Core } from './context.js'
@@ -12,6 +12,8 @@ export interface LoginRequest {
   clientId?: string
   timeToLive?: number
   capabilities?: CapabilityRequest
+  /** the door the client came through (default "json") */
+  door?: string
 }
 
 export interface LoginOutcome {
@@ -29,30 +31,35 @@ export async function login(core: Core, req: LoginRequest, address = 'unknown'):
   if (req.clientId) {
     for (const old of core.sessions.ofUser(user.id).filter((s) => s.clientId === req.clientId)) endSession(core, old, 601)
   }
-  const session = core.sessions.create(user.id, ttl, caps, req.clientId)
+  const session = core.sessions.create(user.id, ttl, caps, req.clientId, req.door)
   core.log('sessions', 'login', { user: user.id, session: session.id, method: caps.deliveryMethod, ttl })
   core.bus.publish({ type: 'SessionStarted', userId: user.id, sessionId: session.id })
   const [usage] = await core.store.usage([user.id])
   return { session, result: accepted ? result(200) : ttlRefusal(core), pending: { messages: usage.inbox.messages, reports: usage.reports } }
 }
 
-/** authenticate, behind the failed-login throttles (429 with Retry-After once a limit is reached) */
+/** authenticate, behind the login guard (429 with Retry-After while this address may not try) */
 export async function checkedAuthenticate(core: Core, userId: string, password: string, address: string): Promise<UserRecord> {
-  const { account, address: byAddress } = core.throttles
-  account.check(userId)
-  byAddress.check(address)
+  core.loginGuard.check(userId, address)
   try {
     const user = await authenticate(core, userId, password)
-    account.succeeded(userId)
+    core.loginGuard.succeeded(userId, address)
     return user
   } catch (err) {
     if (err instanceof ImpsError && err.code === 409) {
-      account.failed(userId)
-      byAddress.failed(address)
+      core.loginGuard.failed(userId, address)
       core.log('sessions', 'login_failed', { user: userId, address })
     }
     throw err
   }
+}
+
+/** a user changes their own password, proving the current one (behind the login guard, like a login) */
+export async function changeOwnPassword(core: Core, userId: string, current: string, replacement: string, address: string): Promise<void> {
+  checkPassword(replacement)
+  await checkedAuthenticate(core, userId, current, address)
+  await setPassword(core, userId, replacement)
+  core.log('accounts', 'password_changed', { user: userId })
 }
 
 /** ClientCapability / SetDeliveryMethod: what the server agrees to, from what the session has */

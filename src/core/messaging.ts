@@ -39,7 +39,7 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
   req.to.forEach((to, i) => {
     const recipient = recipients[i]
     let code: Code
-    if (!recipient || !sender) code = 531
+    if (!recipient || !sender || recipient.disabled) code = 531 // a disabled account could only pile messages up
     else if (isBlocked(recipient, sender.id)) code = 532
     else if (core.sessions.online(to)) code = onlineRefusal(core, to, req.contentType, size) ?? 200
     else if (!session.capabilities.offlineMessaging || !config.offline) code = 533

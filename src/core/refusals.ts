@@ -21,6 +21,7 @@ export const quotaNotANumber = (key: string, raw?: string) =>
   badParameter(`${key} must be a whole number ≥ 0${raw === undefined ? '' : ` (or empty for the default), not "${clip(raw, 20)}"`}`)
 
 export const registrationClosed = () => refuse(403, 'Forbidden: registration is closed on this server; ask the administrator for an account')
+export const reservedUserId = (id: string) => refuse(403, `Forbidden: "${id}" is reserved; choose another user id`)
 export const userIdTaken = (id: string) => refuse(403, `the user id "${id}" is taken`)
 export const accountDisabled = (id: string) => refuse(403, `the account "${id}" is disabled; ask the administrator`)
 export const notFound = (what: string) => refuse(404, `Not found: ${what}`)

@@ -15,6 +15,8 @@ export interface Session {
   /** what holds it alive besides requests (open event streams, bound wake-up channels): while any, it cannot time out */
   holds: number
   capabilities: Capabilities
+  /** which door it came through ("json", "wv-csp", …), for the dashboard and the metrics */
+  door: string
   /** whose presence this session subscribed to: users, and its user's own lists by name */
   watching: { users: Set<string>; lists: Set<string> }
 }
@@ -37,11 +39,11 @@ export class SessionTable {
     private readonly onExpired: (s: Session) => void = () => {},
   ) {}
 
-  create(userId: string, ttlSeconds: number, capabilities: Capabilities, clientId?: string): Session {
+  create(userId: string, ttlSeconds: number, capabilities: Capabilities, clientId?: string, door = 'json'): Session {
     const now = this.clock.now()
     const session: Session = {
       id: this.ids.id(), token: this.ids.token(), userId, clientId, ttlSeconds,
-      createdAt: now, lastSeen: now, holds: 0, capabilities,
+      createdAt: now, lastSeen: now, holds: 0, capabilities, door,
       watching: { users: new Set(), lists: new Set() },
     }
     this.#byToken.set(session.token, session)

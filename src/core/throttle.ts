@@ -34,6 +34,11 @@ export class LoginThrottle {
     }
   }
 
+  /** failures of a key within the window */
+  count(key: string): number {
+    return this.#recent(key, this.clock.now()).length
+  }
+
   failed(...keys: string[]): void {
     const now = this.clock.now()
     for (const key of keys) {
@@ -43,6 +48,11 @@ export class LoginThrottle {
     }
     // a bound on memory under a flood of made-up names: forget the oldest keys
     while (this.#failures.size > 100_000) this.#failures.delete(this.#failures.keys().next().value!)
+  }
+
+  /** forgets every key the predicate picks */
+  forget(picks: (key: string) => boolean): void {
+    for (const key of [...this.#failures.keys()]) if (picks(key)) this.#failures.delete(key)
   }
 
   succeeded(key: string): void {

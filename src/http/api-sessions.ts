@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
-import { createUser, normaliseUserId } from '../core/accounts.js'
+import { normaliseUserId, register } from '../core/accounts.js'
 import { DELIVERY_METHODS } from '../core/capabilities.js'
 import type { Core } from '../core/context.js'
-import { endSession, keepAlive, login, setCapabilities } from '../core/login.js'
-import { badParameter, registrationClosed } from '../core/refusals.js'
+import { changeOwnPassword, endSession, keepAlive, login, setCapabilities } from '../core/login.js'
+import { badParameter } from '../core/refusals.js'
 import { capabilityRequest } from './capability-input.js'
 import { type ApiEnv, clientAddress, sessionAuth } from './middleware.js'
 import { answer } from './render.js'
@@ -20,8 +20,7 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
     const o = await readJson(c)
     const userId = str(o, 'userId', { max: 64 })
     const password = str(o, 'password', { max: 1024 })
-    if (core.config.registration !== 'open') throw registrationClosed()
-    const user = await createUser(core, userId, password)
+    const user = await register(core, userId, password)
     return answer(c, 200, { userId: user.id })
   })
 
@@ -63,6 +62,14 @@ export function sessionRoutes(core: Core): Hono<ApiEnv> {
     const session = c.get('session')
     const result = keepAlive(core, session, optInt(await readJson(c), 'timeToLive', 0, TTL_FIELD_MAX))
     return answer(c, result, { keepAliveTime: session.ttlSeconds })
+  })
+
+  api.post('/password', auth, async (c) => {
+    const o = await readJson(c)
+    const current = str(o, 'password', { max: 1024 })
+    const replacement = str(o, 'newPassword', { max: 1024 })
+    await changeOwnPassword(core, c.get('session').userId, current, replacement, clientAddress(c))
+    return answer(c, 200)
   })
 
   api.post('/logout', auth, async (c) => {

@@ -1,12 +1,11 @@
-import './lean-web-globals.js'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
-import { ImpsError, result } from '../core/codes.js'
+import { bodyLimit } from 'hono/body-limit'
+import { ImpsError, result, resultOf } from '../core/codes.js'
+import { internalError } from '../core/refusals.js'
 import type { Core } from '../core/context.js'
 import type { Session } from '../core/sessions.js'
 import type { Log } from '../log.js'
-import { provideBody, readChunkedBody } from './chunked-body.js'
+import { nodePeerAddress, nodeRequest, nodeResponse, provideBody, readChunkedBody, setDefaultHeaders } from './node-fast-path.js'
 import { answer } from './render.js'
 
 export type ApiEnv = { Variables: { session: Session } }
@@ -22,13 +21,17 @@ export function sessionAuth(core: Core, { allowQueryToken = false } = {}): Middl
   }
 }
 
+/** the JSON door's 604: the core's sentence, with how this door carries a session */
+const invalidBearerSession = () =>
+  new ImpsError(604, 'Invalid session: log in and send the token you were given as "Authorization: Bearer <token>"')
+
 /** the session, or the core's refusal with what this door expects said in its own words */
 function authenticated(core: Core, token: string | undefined): Session {
   try {
     return core.sessions.authenticate(token)
   } catch (err) {
     if (err instanceof ImpsError && err.code === 604) {
-      throw new ImpsError(604, 'Invalid session: log in and send the token you were given as "Authorization: Bearer <token>"')
+      throw invalidBearerSession()
     }
     throw err
   }
@@ -36,14 +39,16 @@ function authenticated(core: Core, token: string | undefined): Session {
 
 /**
  * Refuses a body larger than `maxSize` before it is read: a body announced by Content-Length (or none at all)
- * is judged by the header alone; a chunked one is read here, counting, and handed on. (Hono's bodyLimit reads
- * every body through a web Request and a ReadableStream: a fifth of the CPU of a send, and undici loaded.)
+ * is judged by the header alone; a chunked one is read here, counting, and handed on. Under Node both are
+ * judged on Node's message (node-fast-path.ts); elsewhere Hono's bodyLimit does the same on the web Request.
  */
 export function requestSizeLimit(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
+  const webLimit = bodyLimit({ maxSize, onError })
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next() // as bodyLimit: these have no body
+    const incoming = nodeRequest(c)
+    if (!incoming) return webLimit(c, next)
     if (c.req.header('transfer-encoding') !== undefined) {
-      const incoming = (c.env as { incoming: IncomingMessage }).incoming
       const body = await readChunkedBody(incoming, maxSize)
       if (body === undefined) return onError(c)
       provideBody(incoming, body)
@@ -70,16 +75,19 @@ const SECURITY_HEADERS: Record<string, string> = {
 }
 
 /**
- * Headers every answer carries unless it sets its own. They go straight onto Node's outgoing message, where
- * the answer's own headers still win and a later call replaces an earlier one. Setting them through Hono would
- * build a web Headers object for every answer (a twentieth of a send's CPU), and setting one on an answer
- * already made turns @hono/node-server's light Response into a real one (loading undici, lean-web-globals.ts).
+ * Headers every answer carries unless it sets its own; a nearer (later) use wins over an outer one. Under Node
+ * they go onto Node's message before the answer is made (node-fast-path.ts); elsewhere onto the answer after.
  */
 export function defaultHeaders(headers: Record<string, string>): MiddlewareHandler {
   return async (c, next) => {
-    const outgoing = (c.env as { outgoing: ServerResponse }).outgoing
-    for (const name in headers) outgoing.setHeader(name, headers[name])
+    const outgoing = nodeResponse(c)
+    if (outgoing) {
+      setDefaultHeaders(outgoing, headers)
+      return next()
+    }
     await next()
+    // an inner use has run this part already, so what it set stays
+    for (const name in headers) if (!c.res.headers.has(name)) c.res.headers.set(name, headers[name])
   }
 }
 
@@ -111,15 +119,9 @@ export function errorHandler(log: Log) {
       return answer(c, r, fields)
     }
     log('http', 'error', { path: c.req.path, error: err.stack ?? String(err) })
-    return answer(c, result(500, 'Internal server error: something went wrong on the server; it has been logged'))
+    return answer(c, resultOf(internalError()))
   }
 }
 
 /** the peer's address (a reverse proxy in front would need its forwarded header trusted explicitly) */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
+export const clientAddress = (c: Context): string => nodePeerAddress(c) ?? 'unknown'

@@ -12,6 +12,8 @@ export interface Store {
   createUser(user: UserRecord): Promise<boolean>
   /** replaces an existing account */
   putUser(user: UserRecord): Promise<void>
+  /** removes an account (what waits for or from it is the caller's to settle first); false if there was none */
+  deleteUser(id: string): Promise<boolean>
   getMeta(key: string): Promise<string | undefined>
   putMeta(key: string, value: string): Promise<void>
 

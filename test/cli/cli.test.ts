@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -137,5 +137,46 @@ describe('the command line: pigeonhole user … and stats on a stopped server', 
     assert.deepEqual([unknown.code, unknown.err.split('\n')[0]], [2, 'pigeonhole: unknown command "frobnicate"'])
     const extra = await cli(['user', 'add', 'a', 'b', '--data-dir', dir])
     assert.equal(extra.code, 2)
+  })
+})
+
+describe('the command line helps a person who mistypes', () => {
+  it('an unknown flag is named with the nearest known one, exit code 2', async () => {
+    const r = await cli(['--prot', '18110'])
+    assert.deepEqual([r.code, r.err.split('\n')[0]], [2, 'pigeonhole: unknown option --prot; did you mean --port?'])
+    const bogus = await cli(['stats', '--bogus'])
+    assert.equal(bogus.code, 2)
+    assert.match(bogus.err, /unknown option --bogus/)
+  })
+
+  it('an unknown PIGEONHOLE_ variable is named with the nearest setting, and nothing starts', async () => {
+    const r = await cli([], { PIGEONHOLE_PROT: '18110' })
+    assert.equal(r.code, 2)
+    assert.match(r.err, /PIGEONHOLE_PROT is not a setting; did you mean PIGEONHOLE_PORT\?/)
+  })
+
+  it('--version, -V and -h answer; user add without a name says what is missing', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'))
+    assert.equal((await cli(['--version'])).out, `pigeonhole ${version}\n`)
+    assert.equal((await cli(['-V'])).out, `pigeonhole ${version}\n`)
+    assert.match((await cli(['-h'])).out, /^Usage: pigeonhole \[COMMAND\]/m)
+    const missing = await cli(['user', 'add'])
+    assert.equal(missing.code, 2)
+    assert.match(missing.err, /missing argument: pigeonhole user add NAME/)
+    assert.match((await cli(['usr', 'list'])).err, /unknown command "usr"; did you mean user\?/)
+  })
+
+  it('stats and user list on a directory with no store say so, exit 2, and create nothing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'pigeonhole-empty-'))
+    try {
+      for (const args of [['stats'], ['user', 'list']]) {
+        const r = await cli([...args, '--data-dir', join(empty, 'nothing-here')])
+        assert.equal(r.code, 2)
+        assert.match(r.err, /there is no Pigeonhole store in .*nothing-here/)
+      }
+      assert.deepEqual(readdirSync(empty), [], 'nothing was created')
+    } finally {
+      rmSync(empty, { recursive: true, force: true })
+    }
   })
 })

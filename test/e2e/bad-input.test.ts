@@ -138,4 +138,32 @@ describe('open registration', () => {
       await srv.destroy()
     }
   })
+
+  it('refuses names that would pass for the server or its operators', async () => {
+    const srv = await TestServer.start({ registration: 'open' })
+    try {
+      for (const name of ['admin', 'Root', 'postmaster', 'system']) {
+        refused(await srv.client('x').post('/users', { userId: name, password: 'long-enough' }), 403, 403, /is reserved; choose another user id/)
+      }
+    } finally {
+      await srv.destroy()
+    }
+  })
+})
+
+describe('a user changes their own password', () => {
+  it('with the current one; a wrong current one is 409 and counts as a failed login', async () => {
+    const srv = await TestServer.start()
+    try {
+      const [alice] = await srv.users('alice')
+      await alice.login()
+      refused(await alice.post('/password', { password: 'not-my-password', newPassword: 'brand-new-secret' }), 409, 401, /Invalid password/)
+      refused(await alice.post('/password', { password: 'alice-password', newPassword: 'short' }), 402, 400, /at least 8 characters/)
+      assert.equal((await alice.post('/password', { password: 'alice-password', newPassword: 'brand-new-secret' })).body.result.code, 200)
+      assert.equal((await alice.login()).body.result.code, 409, 'the old password no longer works')
+      assert.equal((await alice.login({ password: 'brand-new-secret' })).body.result.code, 200)
+    } finally {
+      await srv.destroy()
+    }
+  })
 })

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { request } from 'node:http'
 import { afterEach, describe, it } from 'node:test'
 import { TestServer } from '../support/server.js'
 
@@ -24,6 +25,20 @@ describe('password guessing', () => {
     assert.equal((await alice.login()).body.result.code, 200)
   })
 
+  it('a stranger guessing cannot lock the owner out: the right password from an address with no failures gets in', async () => {
+    srv = await TestServer.start()
+    await srv.users('alice')
+    // the guesser, on 127.0.0.1, fails five times: it is shut out of alice's account
+    for (let i = 0; i < 5; i++) await srv.client('x').post('/login', { userId: 'alice', password: `guess-${i}-wrong` })
+    assert.equal((await srv.client('x').post('/login', { userId: 'alice', password: 'alice-password' })).status, 429)
+    // alice, at home on another address, logs in as usual
+    assert.equal((await loginFrom('127.0.0.2', 'alice', 'alice-password')).code, 200)
+    // a guess from a third address is heard once, then that address is shut out too
+    assert.equal((await loginFrom('127.0.0.3', 'alice', 'guess-6-wrong')).code, 409)
+    const again = await loginFrom('127.0.0.3', 'alice', 'guess-7-wrong')
+    assert.deepEqual([again.status, again.code], [429, 429])
+  })
+
   it('limits one address to 20 failures across any names', async () => {
     srv = await TestServer.start()
     const [carol] = await srv.users('carol')
@@ -33,3 +48,16 @@ describe('password guessing', () => {
     assert.ok(Number(a.headers.get('retry-after')) > 0)
   })
 })
+
+/** a login sent from another loopback address, as a second machine on the network would */
+function loginFrom(localAddress: string, userId: string, password: string): Promise<{ status: number; code: number }> {
+  const body = JSON.stringify({ userId, password })
+  return new Promise((resolve, reject) => {
+    const req = request(`${srv.url}/api/v1/login`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(text).result.code }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { CODES } from '../../src/core/codes.js'
-import { leanGlobalsInstalled, undiciLoaded } from '../../src/http/lean-web-globals.js'
 import type { Client } from '../support/client.js'
 import { TestServer } from '../support/server.js'
 
@@ -117,7 +116,5 @@ describe(`fuzz: ${REQUESTS} malformed requests (seed ${SEED})`, () => {
     const health = await fetch(srv.url + '/healthz')
     assert.equal(health.status, 200)
     assert.equal((await alice.send('bob', 'still fine')).body.result.details[0].code, 202)
-    assert.equal(leanGlobalsInstalled(), true)
-    assert.equal(undiciLoaded(), false, 'no odd request made the server build a real Request or Response')
   })
 })

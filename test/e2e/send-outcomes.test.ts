@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Client } from '../support/client.js'
+import { setUserDisabled } from '../../src/core/admin.js'
 import { TestServer } from '../support/server.js'
 
 describe('SendMessage outcomes, recipient by recipient', () => {
@@ -92,6 +93,24 @@ describe('offline messaging switched off on the server', () => {
       const sent = await alice.send('bob', 'hi')
       assert.equal(sent.body.result.code, 533)
       assert.equal((await srv.server.core.store.stats()).messages, 0)
+    } finally {
+      await srv.destroy()
+    }
+  })
+})
+
+describe('a disabled account', () => {
+  it('is written to as if it did not exist (531), so nothing piles up for it; enabled again, it takes messages', async () => {
+    const srv = await TestServer.start()
+    try {
+      const [alice] = await srv.users('alice', 'bob')
+      await alice.login()
+      await setUserDisabled(srv.server.core, 'bob', true)
+      const refused = await alice.send('bob', 'anyone there?')
+      assert.deepEqual([refused.status, refused.body.result.code, refused.body.messageId], [404, 531, undefined])
+      assert.equal((await srv.server.core.store.stats()).messages, 0)
+      await setUserDisabled(srv.server.core, 'bob', false)
+      assert.equal((await alice.send('bob', 'welcome back')).body.result.details[0].code, 202)
     } finally {
       await srv.destroy()
     }

@@ -95,3 +95,42 @@ describe('dashboard pages over plain HTTP: empty states, pagination, errors, fra
     assert.match(live.html, /Online now<\/span><span class="stat-value">1</)
   })
 })
+
+describe('the admin deletes an account and unlocks another', () => {
+  let srv: TestServer
+  let admin: AdminHttp
+  before(async () => {
+    srv = await TestServer.start({ adminPassword: PASSWORD })
+    admin = new AdminHttp(srv.url)
+    await admin.login(PASSWORD)
+  })
+  after(() => srv.destroy())
+
+  it('bob is deleted: what waited for him is purged with 538 to alice, who asked; what he sent to carol stays', async () => {
+    const [alice, bob] = await srv.users('alice', 'bob', 'carol')
+    await alice.login()
+    await alice.send('bob', 'for bob', { deliveryReport: true })
+    await bob.login()
+    await bob.send('carol', 'from bob')
+    await bob.post('/logout')
+    assert.equal((await admin.action('/admin/users/bob/delete', {})).status, 303)
+    assert.match((await admin.page('/admin/users/bob')).html, /Tick “sure” to delete the account\./)
+    await admin.action('/admin/users/bob/delete', { confirm: 'yes' })
+    assert.match((await admin.page('/admin/users')).html, /Deleted bob; 1 waiting message purged\./)
+    assert.equal((await admin.page('/admin/users/bob')).status, 404)
+    const reports = (await alice.get('/reports')).body.reports
+    assert.deepEqual(reports.map((r: { result: { code: number } }) => r.result.code), [538])
+    assert.equal((await srv.server.core.store.listMessages('carol')).length, 1, 'what bob sent still waits')
+    assert.equal((await alice.send('bob', 'hello?')).body.result.code, 531)
+  })
+
+  it('dave is locked out by guesses; the admin sees it and unlocks him', async () => {
+    await srv.users('dave')
+    for (let i = 0; i < 5; i++) await srv.client('x').post('/login', { userId: 'dave', password: `wrong-${i}-guess` })
+    assert.equal((await srv.client('dave').login()).status, 429)
+    assert.match((await admin.page('/admin/users/dave')).html, /Locked out after failed logins/)
+    await admin.action('/admin/users/dave/unlock', {})
+    assert.doesNotMatch((await admin.page('/admin/users/dave')).html, /Locked out after failed logins/)
+    assert.equal((await srv.client('dave').login()).body.result.code, 200)
+  })
+})

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -117,5 +117,21 @@ describe('LowdbStore on disk', () => {
     assert.equal((await store.listMessages('newbie')).length, 1, 'read back from its file')
     assert.ok(touched.some((p) => p.endsWith(join('boxes', 'newbie.json'))))
     await store.close()
+  })
+})
+
+describe('file modes', () => {
+  it('the data directory is 0700 and every file in it 0600: password hashes and message bodies are inside', async () => {
+    const dir = tempDir('pigeonhole-modes-')
+    chmodSync(dir, 0o755)
+    const store = await LowdbStore.open(dir)
+    await store.createUser(user('bob'))
+    await store.addMessages(copies([msg('bob')]))
+    await store.close() // a checkpoint writes bob's box file
+    const mode = (p: string) => statSync(join(dir, p)).mode & 0o777
+    assert.equal(mode('.'), 0o700)
+    for (const sub of ['boxes', 'journal']) assert.equal(mode(sub), 0o700)
+    const files = ['accounts.json', 'boxes/bob.json', ...readdirSync(join(dir, 'journal')).map((f) => `journal/${f}`)]
+    for (const f of files) assert.equal(mode(f), 0o600, f)
   })
 })

@@ -248,10 +248,37 @@ describe('the dashboard in headless Chromium', () => {
     await shots.take(p, '07-phone-overview')
     await p.goto(`${srv.url}/admin/users/bob`)
     await shots.take(p, '08-phone-user')
-    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-    assert.equal(overflow, 0, 'nothing wider than the phone screen (tables scroll inside their box)')
+    for (const path of ['/admin/users/bob', '/admin/users', '/admin/reports', '/admin/settings', '/admin']) {
+      if (path !== '/admin/users/bob') await p.goto(srv.url + path)
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      assert.equal(overflow, 0, `nothing on ${path} is wider than the phone screen (tables scroll inside their box)`)
+    }
+    await shots.take(p, '09-phone-overview-after-tour')
     await phone.close()
     assert.deepEqual(phoneProblems, [])
+  })
+
+  it('a ticked "sure" survives the 2-second refresh; the controls sit above the queue', async () => {
+    await alice.login() // the clock moved on an hour in the test before
+    await alice.send('carol', 'three')
+    await page.goto(`${srv.url}/admin/users/carol`)
+    await page.check('#purge-all input[name=confirm]')
+    // wait for the live region to be swapped by its refresh (real time: htmx polls every 2 s)
+    await page.evaluate(() => new Promise<void>((resolve) => document.body.addEventListener('htmx:afterSettle', () => resolve(), { once: true })))
+    assert.equal(await page.isChecked('#purge-all input[name=confirm]'), true)
+    const controlsTop = await page.locator('#quotas').evaluate((e) => e.getBoundingClientRect().top)
+    const queueTop = await page.locator('#user-live section.card').evaluate((e) => e.getBoundingClientRect().top)
+    assert.ok(controlsTop < queueTop, 'quotas above the queue')
+  })
+
+  it('the fullest-stores bar shows the fuller of messages and bytes: a store refused with 410 for bytes reads full', async () => {
+    await setQuotas(srv.server.core, 'zoe', { inboxMaxBytes: 60 }) // erin's 24 bytes already wait for zoe
+    assert.equal((await alice.send('zoe', 'x'.repeat(30))).body.result.details[0].code, 202)
+    assert.equal((await alice.send('zoe', 'y'.repeat(30))).body.result.details[0].code, 410)
+    await page.goto(srv.url + '/admin')
+    const meter = page.locator('.card', { hasText: 'Fullest offline stores' }).locator('tr', { hasText: 'zoe' }).locator('meter')
+    const [value, max] = await meter.evaluate((m: HTMLMeterElement) => [m.value, m.max])
+    assert.ok(value / max >= 0.75, `zoe's bar is ${value}/${max}`)
   })
 
   it('logs out; the dashboard then asks for the password again', async () => {

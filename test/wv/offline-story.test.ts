@@ -22,6 +22,7 @@ test("alice in the browser writes to bob while his phone is off; he logs in, pol
   const phone = phoneOf()
   const login = await phone.login('wv:bob', 'bob-password', { multiTrans: 1 })
   assert.equal(login.txs[0].code, 200)
+  assert.deepEqual(t.server.core.sessions.ofUser('bob').map((s) => s.door), ['wv-csp'], 'the dashboard and metrics see the door')
   const poll = await phone.poll()
   const [msg] = phone.take()
   assert.equal(msg.name, 'NewMessage')

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { normaliseUserId } from '../../core/accounts.js'
 import {
-  addUser, editAccessList, purgeMailbox, purgeMessage, QUOTA_KEYS, resetPassword, setQuotas, setUserDisabled,
+  addUser, deleteUser, editAccessList, purgeMailbox, purgeMessage, QUOTA_KEYS, resetPassword, setQuotas, setUserDisabled, unlockAccount,
 } from '../../core/admin.js'
 import { ImpsError } from '../../core/codes.js'
 import { notFound, quotaNotANumber } from '../../core/refusals.js'
@@ -100,6 +100,26 @@ export function actionRoutes(core: Core): Hono<AdminEnv> {
       })
     })
   }
+
+  app.post('/users/:id/unlock', async (c) => {
+    const id = userId(c)
+    return act(c, userUrl(id), async () => {
+      await unlockAccount(core, id)
+      return `Unlocked ${id}: every address may try to log in again.`
+    })
+  })
+
+  app.post('/users/:id/delete', async (c) => {
+    const id = userId(c)
+    if ((await field(c, 'confirm')) !== 'yes') return done(c, userUrl(id), 'error', 'Tick “sure” to delete the account.')
+    try {
+      const { purged } = await deleteUser(core, id)
+      return done(c, '/admin/users', 'ok', `Deleted ${id}; ${purged} waiting message${purged === 1 ? '' : 's'} purged.`)
+    } catch (err) {
+      if (err instanceof ImpsError) return done(c, userUrl(id), 'error', err.message)
+      throw err
+    }
+  })
 
   app.post('/users/:id/password', async (c) => {
     const id = userId(c)

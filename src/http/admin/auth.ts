@@ -37,22 +37,19 @@ export function authRoutes(core: Core, sessions: AdminSessions): Hono<AdminEnv> 
   app.post('/login', async (c) => {
     const password = await field(c, 'password')
     const address = clientAddress(c)
-    const { account, address: byAddress } = core.throttles
     try {
-      account.check(ADMIN_THROTTLE_KEY)
-      byAddress.check(address)
+      core.loginGuard.check(ADMIN_THROTTLE_KEY, address)
     } catch (err) {
       if (!(err instanceof ImpsError)) throw err
       c.header('Retry-After', String(err.extra.retryAfter))
       return c.html(LoginPage({ error: `Too many failed logins. Try again in ${err.extra.retryAfter} seconds.` }), 429)
     }
     if (!(await checkAdminPassword(core, password))) {
-      account.failed(ADMIN_THROTTLE_KEY)
-      byAddress.failed(address)
+      core.loginGuard.failed(ADMIN_THROTTLE_KEY, address)
       core.log('admin', 'login_failed', { address })
       return c.html(LoginPage({ error: 'Wrong password.' }), 401)
     }
-    account.succeeded(ADMIN_THROTTLE_KEY)
+    core.loginGuard.succeeded(ADMIN_THROTTLE_KEY, address)
     const s = sessions.create()
     setCookie(c, ADMIN_COOKIE, s.token, {
       path: '/admin', httpOnly: true, sameSite: 'Strict', secure: isHttps(c), maxAge: 7 * 86_400,

@@ -6,8 +6,8 @@ export type AdminContext = Context<AdminEnv>
 
 /** a form field as a trimmed string ('' when absent or a file) */
 export async function field(c: Context, name: string): Promise<string> {
-  // The dashboard's forms are URL-encoded. Hono's parseBody would build a web FormData for them, which
-  // loads undici (see lean-web-globals.ts); URLSearchParams reads the same fields.
+  // The dashboard's forms are URL-encoded: URLSearchParams reads their fields straight from the text, without
+  // the web FormData that Hono's parseBody would build.
   if (c.req.header('content-type')?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     return new URLSearchParams(await c.req.text()).getAll(name).at(-1)?.trim() ?? '' // the last, as parseBody
   }

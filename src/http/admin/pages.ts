@@ -11,6 +11,7 @@ import { ReportsPage, ReportsTable } from '../../../views/reports.js'
 import { SettingsPage } from '../../../views/settings.js'
 import { UserLive, UserPage } from '../../../views/user.js'
 import { UsersPage, UsersTable, type UsersQuery } from '../../../views/users.js'
+import { VERSION } from '../../version.js'
 import { HTMX_VERSION } from './assets.js'
 import { type AdminContext, type AdminEnv, intParam } from './env.js'
 
@@ -48,7 +49,7 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
     const id = c.req.param('id').toLowerCase()
     const live = await userLive(c, id)
     if (!live) return unknownUser(c, id)
-    return c.html(UserPage({ ...live, defaults: limitsFor(core.config, undefined), session: c.get('admin') }))
+    return c.html(UserPage({ ...live, defaults: limitsFor(core.config, undefined), locked: core.loginGuard.locked(id), session: c.get('admin') }))
   })
   app.get('/users/:id/live', async (c) => {
     const id = c.req.param('id').toLowerCase()
@@ -72,6 +73,7 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
   app.get('/settings', async (c) => {
     const stats = await storeStats(core)
     const facts = [
+      { label: 'Pigeonhole', value: VERSION },
       { label: 'Data directory', value: core.config.dataDir },
       { label: 'Store on disk', value: bytes(stats.diskBytes) },
       { label: 'Uptime', value: duration((now() - core.startedAt) / 1000) },

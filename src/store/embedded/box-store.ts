@@ -60,6 +60,19 @@ export abstract class BoxStore implements Store {
     await this.#saveUser(user)
   }
 
+  async deleteUser(id: string): Promise<boolean> {
+    const previous = this.userNow(id)
+    if (!previous) return false
+    delete this.accounts.users[id]
+    try {
+      await this.saveAccounts()
+    } catch (err) {
+      this.accounts.users[id] ??= previous
+      throw err
+    }
+    return true
+  }
+
   async getMeta(key: string): Promise<string | undefined> {
     return Object.hasOwn(this.accounts.meta, key) ? this.accounts.meta[key] : undefined
   }

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path'
 import type { Adapter } from 'lowdb'
-import { type Fs, fsyncDir, isNotFound, nodeFs, writeFully } from './fs.js'
+import { FILE_MODE, type Fs, fsyncDir, isNotFound, nodeFs, writeFully } from './fs.js'
 
 /**
  * A lowdb adapter that makes each write durable: temp file, fsync, rename into place, fsync the directory.
@@ -61,7 +61,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
   }
 
   async #replace(text: string): Promise<void> {
-    const handle = await this.#fs.open(this.#tmp, 'w')
+    const handle = await this.#fs.open(this.#tmp, 'w', FILE_MODE)
     try {
       const buf = Buffer.from(text)
       await writeFully(handle, buf, 0)

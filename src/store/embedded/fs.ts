@@ -6,6 +6,10 @@ export type Fs = Pick<typeof fsp, 'open' | 'rename' | 'readFile' | 'readdir' | '
 
 export const nodeFs: Fs = fsp
 
+/** password hashes and message bodies live in these files: readable by the server's user alone */
+export const FILE_MODE = 0o600
+export const DIR_MODE = 0o700
+
 /** Makes a new or renamed directory entry durable. */
 export async function fsyncDir(fs: Fs, dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r')

@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Op } from './box.js'
-import { type Fs, fsyncDir, writeFully } from './fs.js'
+import { FILE_MODE, type Fs, fsyncDir, writeFully } from './fs.js'
 
 export const JOURNAL_SCHEMA = 1
 
@@ -47,7 +47,7 @@ export class Journal {
   failing = false
   bytesWritten = 0
 
-  constructor(dir: string, fs: Fs) {
+  constructor(dir: string, fs: Fs, private readonly onWrite: (seconds: number) => void = () => {}) {
     this.#dir = dir
     this.#fs = fs
   }
@@ -166,7 +166,7 @@ export class Journal {
   }
 
   async #openSegment(seq: number): Promise<void> {
-    const fd = await this.#fs.open(this.#path(seq), SEGMENT_FLAGS)
+    const fd = await this.#fs.open(this.#path(seq), SEGMENT_FLAGS, FILE_MODE)
     const voids = this.#voids.length ? { void: this.#voids } : {}
     const header = Buffer.from(JSON.stringify({ journal: JOURNAL_SCHEMA, ...voids }) + '\n')
     try {
@@ -205,7 +205,9 @@ export class Journal {
         await this.#preallocate(this.#size + buf.length).catch(() => {})
       }
       // O_DSYNC: on disk when this returns
+      const started = performance.now()
       await writeFully(this.#fd!, buf, this.#size)
+      this.onWrite((performance.now() - started) / 1000)
       this.#size += buf.length
       this.#allocated = Math.max(this.#allocated, this.#size)
       this.bytesWritten += buf.length

@@ -1,4 +1,5 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { FILE_MODE } from './fs.js'
 import { join } from 'node:path'
 
 export class DataDirError extends Error {}
@@ -11,7 +12,7 @@ export function acquireLock(dir: string): () => void {
   const path = join(dir, 'pigeonhole.lock')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' })
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: FILE_MODE })
       let released = false
       return () => {
         if (released) return
@@ -21,7 +22,11 @@ export function acquireLock(dir: string): () => void {
         } catch {}
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new DataDirError(`cannot write to the data directory ${dir} (${code}); run Pigeonhole as the user that owns it, or choose another with --data-dir`)
+      }
+      if (code !== 'EEXIST') throw err
       const owner = Number(readFileSync(path, 'utf8').trim())
       if (owner && isRunning(owner)) {
         throw new DataDirError(

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Low } from 'lowdb'
 import type { Box, Op } from './box.js'
@@ -6,7 +6,7 @@ import { applyOp, opUser } from './box.js'
 import { BoxCache, type BoxSnapshot } from './box-cache.js'
 import { ACCOUNTS_SCHEMA, type AccountsFile, BoxStore, emptyAccounts } from './box-store.js'
 import { DurableJSONFile } from './durable-json-file.js'
-import { type Fs, nodeFs } from './fs.js'
+import { DIR_MODE, type Fs, nodeFs } from './fs.js'
 import { Journal } from './journal.js'
 import { acquireLock, DataDirError } from './lock.js'
 import { migrate } from './migrate.js'
@@ -20,6 +20,8 @@ export interface LowdbStoreOptions {
   /** …or this long after the last one, whichever comes first */
   checkpointIntervalMs?: number
   log?: (event: string, fields: Record<string, unknown>) => void
+  /** hears how long each journal write took to reach the disk, in seconds (metrics) */
+  onCommit?: (seconds: number) => void
 }
 
 /**
@@ -34,7 +36,7 @@ export class LowdbStore extends BoxStore {
   readonly #journal: Journal
   readonly #accountsFile: DurableJSONFile<AccountsFile>
   readonly #accountsDb: Low<AccountsFile>
-  readonly #opts: Required<Omit<LowdbStoreOptions, 'fs'>>
+  readonly #opts: Required<Omit<LowdbStoreOptions, 'fs' | 'onCommit'>>
   readonly #release: () => void
   #checkpoint: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
@@ -50,14 +52,16 @@ export class LowdbStore extends BoxStore {
     }
     this.#release = release
     this.#boxes = new BoxCache(join(dir, 'boxes'), fs, this.#opts.maxCachedItems)
-    this.#journal = new Journal(join(dir, 'journal'), fs)
+    this.#journal = new Journal(join(dir, 'journal'), fs, opts.onCommit)
     this.#accountsFile = new DurableJSONFile<AccountsFile>(join(dir, 'accounts.json'), fs)
     this.#accountsDb = new Low(this.#accountsFile, emptyAccounts())
   }
 
   static async open(dir: string, opts: LowdbStoreOptions = {}): Promise<LowdbStore> {
     try {
-      for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true })
+      mkdirSync(dir, { recursive: true, mode: DIR_MODE })
+      chmodSync(dir, DIR_MODE) // a directory made by an earlier version, or by hand, is closed too
+      for (const sub of ['boxes', 'journal']) mkdirSync(join(dir, sub), { recursive: true, mode: DIR_MODE })
     } catch (err) {
       throw new DataDirError(`cannot use ${dir} as the data directory: ${(err as Error).message}`)
     }

@@ -37,6 +37,11 @@ export class MemoryStore implements Store {
     this.#users.set(user.id, user)
   }
 
+  async deleteUser(id: string): Promise<boolean> {
+    this.#open()
+    return this.#users.delete(id)
+  }
+
   async getMeta(key: string): Promise<string | undefined> {
     return this.#meta.get(key)
   }

@@ -34,6 +34,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       assert.equal(await store.getUser('nobody'), undefined)
       assert.equal(await store.getUser('constructor'), undefined, 'no prototype property reads as a user')
       assert.equal((await store.stats()).disabled, 1)
+      assert.equal(await store.deleteUser('bob'), true)
+      assert.equal(await store.deleteUser('bob'), false)
+      assert.equal(await store.getUser('bob'), undefined)
       await store.close()
     })
 

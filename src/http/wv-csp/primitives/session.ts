@@ -38,7 +38,7 @@ export async function login(ctx: Omit<Ctx, 'wv'>, p: El): Promise<El> {
   const userId = ctx.ids.user(textAt(p, 'UserID') ?? '')
   if (!userId || password.length > 1024) return refuse(wvResult(409, 'Invalid password: the user id or the password is wrong'))
   try {
-    const { session } = await coreLogin(ctx.core, { userId, password, clientId: client.id, timeToLive: intAt(p, 'TimeToLive') }, ctx.address())
+    const { session } = await coreLogin(ctx.core, { userId, password, clientId: client.id, timeToLive: intAt(p, 'TimeToLive'), door: 'wv-csp' }, ctx.address())
     await ctx.sessions.open(session, textAt(p, 'SessionCookie')?.slice(0, 256))
     return e('Login-Response', [
       client.el, resultEl(ok), e('SessionID', session.token), e('KeepAliveTime', session.ttlSeconds), e('CapabilityRequest', true),

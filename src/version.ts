@@ -1,0 +1,2 @@
+/** this build's version; a test keeps it equal to package.json's */
+export const VERSION = '0.2.0'
