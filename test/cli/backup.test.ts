@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { LowdbStore } from '../../src/store/embedded/lowdb-store.js'
+import { runCli as cli } from '../support/cli.js'
 import { TestServer } from '../support/server.js'
 import { tempDir } from '../support/temp.js'
 
-/** runs the command line as a separate process, as an admin's shell would */
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { PATH: process.env.PATH ?? '' } })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out, err }))
-  })
-}
 
 describe('backup while the server runs, and restore', () => {
   it('a backup taken during a burst of sends restores every message acknowledged before it began, each once', async () => {

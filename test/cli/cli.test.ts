@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { runCli as cli } from '../support/cli.js'
 import { TestServer } from '../support/server.js'
 import { Client } from '../support/client.js'
-
-/** runs `node --import tsx src/main.ts ARGS` and collects its output */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out, err }))
-  })
-}
 
 describe('the command line: pigeonhole user … and stats on a stopped server', () => {
   let dir: string
@@ -42,9 +27,9 @@ describe('the command line: pigeonhole user … and stats on a stopped server', 
   })
 
   it('user add takes PIGEONHOLE_USER_PASSWORD, else generates and prints a password', async () => {
-    const fromEnv = await cli(['user', 'add', 'bob', '--data-dir', dir], { PIGEONHOLE_USER_PASSWORD: 'bob-password' })
+    const fromEnv = await cli(['user', 'add', 'bob', '--data-dir', dir], { env: { PIGEONHOLE_USER_PASSWORD: 'bob-password' } })
     assert.equal(fromEnv.out, 'created user bob\n')
-    const generated = await cli(['user', 'add', 'carol'], { PIGEONHOLE_DATA_DIR: dir })
+    const generated = await cli(['user', 'add', 'carol'], { env: { PIGEONHOLE_DATA_DIR: dir } })
     assert.equal(generated.code, 0, generated.err)
     const password = /^password: (\S+)$/m.exec(generated.out)?.[1]
     assert.ok(password && password.length >= 16, generated.out)
@@ -150,7 +135,7 @@ describe('the command line helps a person who mistypes', () => {
   })
 
   it('an unknown PIGEONHOLE_ variable is named with the nearest setting, and nothing starts', async () => {
-    const r = await cli([], { PIGEONHOLE_PROT: '18110' })
+    const r = await cli([], { env: { PIGEONHOLE_PROT: '18110' } })
     assert.equal(r.code, 2)
     assert.match(r.err, /PIGEONHOLE_PROT is not a setting; did you mean PIGEONHOLE_PORT\?/)
   })
