@@ -1,5 +1,5 @@
 /**
- * Benchmarks B1–B4 and idle memory (issue 6), driving the built bundle dist/pigeonhole.mjs over real HTTP on
+ * Benchmarks B1–B4 and idle memory (issue 6), B5 (WV-CSP XML, issue 12), driving the built bundle dist/pigeonhole.mjs over real HTTP on
  * loopback, each scenario on a fresh data dir. `npm run bench -- --help` lists the options.
  */
 import { execSync } from 'node:child_process'
@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { median } from './bench/client.js'
+import { b5 } from './bench/b5.js'
 import { b1, b2, b3, b4, idle, type Options, type Sizes } from './bench/scenarios.js'
 
 const HELP = `npm run bench -- [options]
@@ -14,7 +15,7 @@ const HELP = `npm run bench -- [options]
   --recipients N    B1 offline recipients (200)     --drain N       B2 waiting messages (1000)
   --b3-users N      B3 users (1000)                 --b3-per-user N B3 messages per user (100)
   --b4-messages N   B4 messages (300)               --runs N        runs per scenario (3)
-  --only LIST       e.g. B1,B3 (idle,B1,B2,B3,B4)   --quick         small sizes, one run
+  --only LIST       e.g. B1,B5 (idle,B1,B2,B3,B4,B5) --quick        small sizes, one run
   --server-arg ARG  passed to node for the server (repeatable), e.g. --server-arg=--cpu-prof
   --keep            keep the data dirs              --out FILE      JSON results (bench-results/<time>.json)`
 
@@ -43,7 +44,7 @@ const sizes: Sizes = {
   b4IntervalMs: 5,
 }
 const runs = num(a.runs, 3, 1)
-const only = new Set((a.only ?? 'idle,B1,B2,B3,B4').split(',').map((s) => s.trim().toUpperCase()))
+const only = new Set((a.only ?? 'idle,B1,B2,B3,B4,B5').split(',').map((s) => s.trim().toUpperCase()))
 const opts: Options = { sizes, serverArgs: a['server-arg'] ?? [], keep: a.keep ?? false }
 
 interface Row {
@@ -80,6 +81,15 @@ const ROWS: Row[] = [
   },
   { figure: 'B4 latency p50', unit: 'ms', target: '', ok: () => true, get: col('B4', 'p50Ms') },
   { figure: 'B4 latency p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('B4', 'p99Ms') },
+  { figure: 'B5 WV-CSP messages/s (warm)', unit: 'msg/s', target: '≥ 5000', ok: (v) => v >= 5000, get: col('B5', 'msgsPerSec') },
+  { figure: 'B5 latency p50', unit: 'ms', target: '', ok: () => true, get: col('B5', 'p50Ms') },
+  { figure: 'B5 latency p99', unit: 'ms', target: '≤ 20', ok: (v) => v <= 20, get: col('B5', 'p99Ms') },
+  { figure: 'B5 cold: messages/s', unit: 'msg/s', target: '', ok: () => true, get: col('B5', 'coldMsgsPerSec') },
+  { figure: 'B5 server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B5', 'serverUsPerMsg') },
+  { figure: 'B5 XML parse + serialize per message', unit: 'µs', target: '', ok: () => true, get: col('B5', 'xmlUsPerMsg') },
+  { figure: 'B5 poll finding a message p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('B5', 'pollP99Ms') },
+  { figure: 'B5 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5', 'storedWrong') },
+  { figure: 'B5 failed answers', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5', 'failures') },
   { figure: 'idle RSS (empty store)', unit: 'MB', target: '≤ 56', ok: (v) => v <= 56, get: col('IDLE', 'idleRssMb') },
 ]
 
@@ -97,6 +107,7 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, number>[]> = {}
   const scenarios: Array<[string, (run: number) => Promise<Record<string, number>>]> = [
     ['IDLE', () => idle(opts)], ['B1', (r) => b1(opts, r)], ['B2', () => b2(opts)], ['B4', () => b4(opts)], ['B3', (r) => b3(opts, r)],
+    ['B5', (r) => b5(opts, r)],
   ]
   const started = performance.now()
   for (const [name, fn] of scenarios) {
@@ -129,7 +140,7 @@ async function main(): Promise<void> {
   writeFileSync(out, json)
   writeFileSync('bench-results/latest.json', json)
   console.log(`results: ${out}`)
-  if (rows.some((r) => r.figure.startsWith('B1 stored') && r.runs.some((v) => v !== 0))) process.exitCode = 1
+  if (rows.some((r) => /^B[15] stored/.test(r.figure) && r.runs.some((v) => v !== 0))) process.exitCode = 1
 }
 
 main().catch((err) => {

@@ -15,6 +15,7 @@ import { metricsRoutes } from './http/metrics.js'
 import { answer } from './http/render.js'
 import { requestOrigin } from './http/request-origin.js'
 import { VERSION } from './version.js'
+import { wvCspRoutes } from './http/wv-csp/route.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
@@ -57,6 +58,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.route('/api/v1', api)
   app.route('/admin', adminRoutes(core))
   app.route('/', chatRoutes(core))
+  app.route('/', wvCspRoutes(core))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

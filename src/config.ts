@@ -28,6 +28,8 @@ export interface Config {
   metricsToken: string | undefined
   /** other origins whose browser clients may call /api/v1 (CORS); none by default */
   corsOrigins: string[]
+  /** this server's domain: how WV-CSP writes user ids (`wv:alice@domain`); none by default (PROTOCOL.md 9, 10) */
+  domain: string | undefined
 }
 
 /** variables the program reads that are not configuration settings */
@@ -95,6 +97,12 @@ const SETTINGS: Setting[] = [
     return raw
   } },
   { env: 'PIGEONHOLE_CORS_ORIGINS', key: 'corsOrigins', parse: origins },
+  { env: 'PIGEONHOLE_DOMAIN', key: 'domain', parse: (raw) => {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(raw) || raw.length > 253) {
+      throw new ConfigError(`expected a domain name like example.org, got "${raw.slice(0, 80)}"`)
+    }
+    return raw.toLowerCase()
+  } },
 ]
 
 export function defaultConfig(): Config {
@@ -119,6 +127,7 @@ export function defaultConfig(): Config {
     trustProxy: [],
     metricsToken: undefined,
     corsOrigins: [],
+    domain: undefined,
   }
 }
 
@@ -197,6 +206,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'metricsToken' ? (config.metricsToken ? '•••••• (set)' : '(off)')
       : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
       : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
+      : s.key === 'domain' ? (config.domain ?? '(none)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

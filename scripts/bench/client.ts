@@ -62,9 +62,11 @@ class Connection {
     const text = this.#buf.toString('utf8', end + 4, end + 4 + length)
     this.#buf = this.#buf.subarray(end + 4 + length)
     let body: unknown = text
-    try {
-      body = JSON.parse(text)
-    } catch {}
+    if (text.startsWith('{')) {
+      try {
+        body = JSON.parse(text)
+      } catch {}
+    }
     if (/\r\nconnection: *close/i.test(head)) this.close()
     const w = this.#waiting
     this.#waiting = undefined
@@ -91,6 +93,17 @@ export class BenchClient {
     else if (method !== 'GET') head += 'Content-Length: 0\r\n'
     if (this.token) head += `Authorization: Bearer ${this.token}\r\n`
     head += '\r\n'
+    return this.#exchange(head, payload)
+  }
+
+  /** a POST of any body outside the JSON API (WV-CSP XML to /imps); the answer's body is its text */
+  post(path: string, contentType: string, text: string): Promise<Answer> {
+    const payload = Buffer.from(text)
+    const head = `POST ${path} HTTP/1.1\r\nHost: ${this.server.host}:${this.server.port}\r\nContent-Type: ${contentType}\r\nContent-Length: ${payload.length}\r\n\r\n`
+    return this.#exchange(head, payload)
+  }
+
+  async #exchange(head: string, payload: Buffer | undefined): Promise<Answer> {
     const conn = await this.#acquire()
     try {
       return await conn.request(head, payload)

@@ -20,16 +20,16 @@ export interface Options {
   keep: boolean
 }
 
-type Figures = Record<string, number>
+export type Figures = Record<string, number>
 
 /** accounts over HTTP, a few at a time (scrypt makes each one cost ~50 ms of server CPU); not timed */
-async function register(server: BenchServer, names: string[]): Promise<BenchClient[]> {
+export async function register(server: BenchServer, names: string[]): Promise<BenchClient[]> {
   const clients = names.map((n) => new BenchClient(server, n))
   await pool(clients, 8, (c) => c.register())
   return clients
 }
 
-async function withServer<T>(opts: Options, dataDir: string, env: Record<string, string>, fn: (s: BenchServer) => Promise<T>): Promise<T> {
+export async function withServer<T>(opts: Options, dataDir: string, env: Record<string, string>, fn: (s: BenchServer) => Promise<T>): Promise<T> {
   const server = await BenchServer.start(dataDir, env, opts.serverArgs)
   try {
     return await fn(server)
@@ -90,7 +90,7 @@ async function burst(server: BenchServer, senders: BenchClient[], recipients: st
 }
 
 /** every message of the burst is in the stopped server's data dir exactly once, with the right recipient */
-function verifyBurst(dir: string, recipients: string[], messages: number, tag: string): number {
+export function verifyBurst(dir: string, recipients: string[], messages: number, tag: string): number {
   const seen = new Uint32Array(messages)
   let wrong = 0
   const re = new RegExp(`^${tag}-(\\d+) `)

@@ -57,4 +57,4 @@ export const listExists = (name: string) => refuse(403, `Forbidden: a contact li
 export const tooManyLists = (max: number) => refuse(403, `Forbidden: a user may keep at most ${max} contact lists`)
 export const listTooLong = (max: number) => refuse(403, `Forbidden: a contact list holds at most ${max} contacts`)
 export const invalidListName = (raw: string) =>
-  badParameter(`"${clip(raw)}" is not a list name: 1–64 characters of a–z, 0–9, dot, underscore or hyphen`)
+  badParameter(`"${clip(raw)}" is not a list name: 1–64 characters of a–z, 0–9, dot, underscore, hyphen or tilde`)

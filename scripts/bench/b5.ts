@@ -1,0 +1,125 @@
+import { readEnvelope, writeEnvelope } from '../../src/http/wv-csp/envelope.js'
+import { resultEl } from '../../src/http/wv-csp/results.js'
+import { parseXml } from '../../src/http/wv-csp/xml/parse.js'
+import { serialize } from '../../src/http/wv-csp/xml/serialize.js'
+import { e } from '../../src/http/wv-csp/xml/tree.js'
+import { WvClient } from '../wv.js'
+import { type BenchClient, percentile, pool } from './client.js'
+import { type Figures, type Options, register, verifyBurst, withServer } from './scenarios.js'
+import { body, userName } from './seed.js'
+import { BenchServer, removeDir } from './server.js'
+
+const CT = 'application/vnd.wv.csp.xml'
+/** builds the XML bodies (a WvClient only writes envelopes here; the bench's own connections carry them) */
+const writer = new WvClient('http://unused/imps', '1.2')
+
+function inSession(sessionId: string, tid: string, primitive: string): string {
+  writer.sessionId = sessionId
+  return writer.envelope([['Request', tid, primitive]])
+}
+
+async function wvLogin(c: BenchClient, method: 'P' | 'N' = 'P'): Promise<string> {
+  writer.sessionId = undefined
+  const a = await c.post('/imps', CT, writer.envelope([['Request', '1', `<Login-Request><UserID>wv:${c.userId}</UserID><ClientID><URL>WV:bench-${c.userId}</URL></ClientID><Password>${c.password}</Password><SessionCookie>bench</SessionCookie></Login-Request>`]]))
+  const id = /<SessionID>([^<]+)</.exec(String(a.body))?.[1]
+  if (!id) throw new Error(`B5 login of ${c.userId}: ${String(a.body).slice(0, 300)}`)
+  if (method === 'N') await c.post('/imps', CT, inSession(id, '2', '<SetDeliveryMethod-Request><DeliveryMethod>N</DeliveryMethod></SetDeliveryMethod-Request>'))
+  return id
+}
+
+/** B1's burst over WV-CSP: each sender's SendMessage-Requests on its keep-alive connection; every answer 201 + 202 */
+async function burst(server: BenchServer, senders: Array<{ c: BenchClient; sid: string }>, recipients: string[], messages: number, tag: string) {
+  const cpu0 = server.cpuSeconds()
+  const latencies = new Float64Array(messages)
+  let next = 0
+  let failures = 0
+  let firstFailure = ''
+  const started = performance.now()
+  await Promise.all(senders.map(async ({ c, sid }) => {
+    for (let i = next++; i < messages; i = next++) {
+      const xml = inSession(sid, String(i), writer.sendXml([`wv:${recipients[i % recipients.length]}`], body(`${tag}-${i}`)))
+      const t0 = performance.now()
+      const a = await c.post('/imps', CT, xml)
+      latencies[i] = performance.now() - t0
+      const text = String(a.body)
+      if (a.status !== 200 || !text.includes('<Result><Code>201</Code>') || !text.includes('<DetailedResult><Code>202</Code>')) {
+        failures++
+        firstFailure ||= text.slice(0, 300)
+      }
+    }
+  }))
+  const elapsed = performance.now() - started
+  if (failures) console.error(`  ${failures} WV-CSP sends failed, first: ${firstFailure}`)
+  const sorted = Array.from(latencies).sort((a, b) => a - b)
+  const serverCpu = (server.cpuSeconds() - cpu0) / (elapsed / 1000)
+  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), serverUsPerMsg: (serverCpu * elapsed * 1000) / messages, failures }
+}
+
+/** a polling phone: alice sends, bob's next Polling-Request finds the NewMessage (timed), bob acknowledges it */
+async function polls(alice: BenchClient, aliceSid: string, bob: BenchClient, bobSid: string, n: number) {
+  const times: number[] = []
+  let failures = 0
+  for (let i = 0; i < n; i++) {
+    await alice.post('/imps', CT, inSession(aliceSid, `p${i}`, writer.sendXml(['wv:bob'], body(`b5p-${i}`))))
+    const t0 = performance.now()
+    const a = await bob.post('/imps', CT, inSession(bobSid, '', '<Polling-Request/>'))
+    times.push(performance.now() - t0)
+    const text = String(a.body)
+    const id = /<NewMessage><MessageInfo><MessageID>([^<]+)</.exec(text)?.[1]
+    const tid = /<TransactionMode>Request<\/TransactionMode><TransactionID>([^<]+)</.exec(text)?.[1]
+    if (!id || !tid) {
+      failures++
+      continue
+    }
+    writer.sessionId = bobSid
+    await bob.post('/imps', CT, writer.envelope([['Response', tid, `<MessageDelivered><MessageID>${id}</MessageID></MessageDelivered>`]]))
+  }
+  const sorted = times.sort((a, b) => a - b)
+  return { pollP50Ms: percentile(sorted, 0.5), pollP99Ms: percentile(sorted, 0.99), pollFailures: failures }
+}
+
+/** the binding's own cost per message, in this process: parse a SendMessage-Request, write its answer */
+function xmlCost(n = 20_000): number {
+  writer.sessionId = 'Q44Gx_PAD2gUNy6UXVHhw'
+  const request = writer.envelope([['Request', '42', writer.sendXml(['wv:rcpt-0001'], body('xml-cost'))]])
+  const answer = (msg: ReturnType<typeof readEnvelope>) => writeEnvelope(msg.version, msg.session, [{
+    mode: 'Response', tid: msg.transactions[0].tid,
+    primitive: e('SendMessage-Response', [resultEl({ code: 201, text: 'Partially successful', details: [{ code: 202, text: 'IM accepted for offline user', users: ['wv:rcpt-0001'] }] }), e('MessageID', 'V1StGXR8_Z5jdHi6B-myT')]),
+  }], false)
+  for (let i = 0; i < 2000; i++) serialize(answer(readEnvelope(parseXml(request))))
+  const t0 = process.cpuUsage()
+  for (let i = 0; i < n; i++) serialize(answer(readEnvelope(parseXml(request))))
+  const used = process.cpuUsage(t0)
+  return (used.user + used.system) / n
+}
+
+/** B5: B1's shape over WV-CSP XML at POST /imps, a poll that finds a message, and the XML cost per message */
+export async function b5(opts: Options, run: number): Promise<Figures> {
+  const { messages, senders: nSenders, recipients: nRecipients } = opts.sizes
+  const dir = BenchServer.freshDataDir()
+  const tag = `b5r${run}`
+  const recipients = Array.from({ length: nRecipients }, (_, i) => userName('rcpt', i))
+  try {
+    let figures!: Figures
+    await withServer(opts, dir, {}, async (s) => {
+      const clients = await register(s, Array.from({ length: nSenders }, (_, i) => userName('sndr', i)))
+      await register(s, recipients)
+      const senders: Array<{ c: BenchClient; sid: string }> = []
+      await pool(clients, 8, async (c) => void senders.push({ c, sid: await wvLogin(c) }))
+      const cold = await burst(s, senders, recipients, messages, `${tag}c`)
+      const warm = await burst(s, senders, recipients, messages, `${tag}w`)
+      const [alice, bob] = await register(s, ['alice', 'bob'])
+      const p = await polls(alice, await wvLogin(alice), bob, await wvLogin(bob), 300)
+      for (const c of [...clients, alice, bob]) c.close()
+      figures = {
+        msgsPerSec: warm.msgsPerSec, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, serverUsPerMsg: warm.serverUsPerMsg,
+        coldMsgsPerSec: cold.msgsPerSec, coldP99Ms: cold.p99Ms, failures: cold.failures + warm.failures + p.pollFailures,
+        pollP50Ms: p.pollP50Ms, pollP99Ms: p.pollP99Ms, xmlUsPerMsg: xmlCost(),
+      }
+    })
+    figures.storedWrong = verifyBurst(dir, recipients, messages, `${tag}c`) + verifyBurst(dir, recipients, messages, `${tag}w`)
+    return figures
+  } finally {
+    if (!opts.keep) removeDir(dir)
+  }
+}

@@ -1,0 +1,108 @@
+import type { Core } from '../../core/context.js'
+import { attachSink } from '../../core/delivery.js'
+import type { Delivery } from '../../core/hub.js'
+import { PollQueue } from '../../core/poll-queue.js'
+import { invalidSession } from '../../core/refusals.js'
+import type { Session } from '../../core/sessions.js'
+
+/** what this door keeps beside a core session: its poll queue, the client's limits, and server TIDs */
+export interface WvSession {
+  session: Session
+  /** the Login-Request's SessionCookie: a CIR wake-up must carry it (S60) */
+  cookie: string | undefined
+  /** how many transactions the client takes in one answer (ClientCapability MultiTrans) */
+  multiTrans: number
+  queue: PollQueue
+  detach: () => void
+  /** deliveries taken from the queue and split one per transaction, not yet sent */
+  backlog: Delivery[]
+  /** server TIDs of DeliveryReport-Requests → the report each carried, acknowledged by the client's Status */
+  reportTids: Map<string, string>
+}
+
+/**
+ * The WV-CSP sessions of this node, by SessionID. The SessionID is the core session's bearer token, not its id:
+ * it is the only credential a WV-CSP request carries, and session ids reach logs and the bus. Each session has a
+ * PollQueue attached to the hub without holding it: requests keep it alive, and what the hub delivers waits for
+ * the next answer.
+ */
+export class WvSessions {
+  readonly #live = new Map<string, WvSession>()
+
+  /** server TIDs are unique on this node across sessions: S60 drops a TID it has seen before */
+  #tid = Date.now()
+
+  constructor(private readonly core: Core) {}
+
+  freshTid(): string {
+    return `s${(this.#tid++).toString(36)}`
+  }
+
+  async open(session: Session, cookie: string | undefined): Promise<WvSession> {
+    const wv: WvSession = {
+      session, cookie, multiTrans: 1, queue: new PollQueue(), detach: () => {}, backlog: [], reportTids: new Map(),
+    }
+    this.#live.set(session.token, wv)
+    await this.#attach(wv)
+    return wv
+  }
+
+  /** the live session a SessionID names, marked as seen; the core's 600 (timed out) or 604 otherwise */
+  authenticate(sessionId: string | undefined): WvSession {
+    this.core.sessions.authenticate(sessionId)
+    const wv = sessionId === undefined ? undefined : this.#live.get(sessionId)
+    if (!wv) throw invalidSession() // a session of another door (a JSON token) is not a WV-CSP session
+    return wv
+  }
+
+  /** a new delivery method: what waits is offered again the new way (clients de-duplicate by message id) */
+  async reattach(wv: WvSession): Promise<void> {
+    wv.detach()
+    wv.queue = new PollQueue()
+    wv.backlog = []
+    await this.#attach(wv)
+  }
+
+  /** logout: forgotten at once (the core answers 604 for its SessionID from now on) */
+  forget(wv: WvSession): void {
+    wv.detach()
+    this.#live.delete(wv.session.token)
+  }
+
+  /** up to `room` deliveries, oldest first, one transaction's worth each */
+  async take(wv: WvSession, room: number): Promise<Delivery[]> {
+    // deliveries were dropped for want of room in the queue: list what waits again once it has drained
+    if (wv.queue.overflowed && wv.queue.size === 0 && wv.backlog.length === 0) await this.reattach(wv)
+    while (wv.backlog.length < room && wv.queue.size > 0) {
+      for (const d of wv.queue.take(1)) wv.backlog.push(...split(d))
+    }
+    return wv.backlog.splice(0, room)
+  }
+
+  waiting(wv: WvSession): boolean {
+    return wv.backlog.length > 0 || wv.queue.size > 0
+  }
+
+  get size(): number {
+    return this.#live.size
+  }
+
+  async #attach(wv: WvSession): Promise<void> {
+    const queue = wv.queue
+    wv.detach = await attachSink(this.core, wv.session, {
+      deliver: (d) => queue.deliver(d),
+      close: () => {
+        queue.close()
+        // the session ended in the core (logout elsewhere, expiry, forced logout, shutdown)
+        if (this.#live.get(wv.session.token) === wv && wv.queue === queue) this.#live.delete(wv.session.token)
+      },
+    }, { holdsSession: false })
+  }
+}
+
+/** a notification of several messages is one MessageNotification transaction per message */
+function split(d: Delivery): Delivery[] {
+  if (d.type === 'MessageNotification' && d.messages.length > 1) return d.messages.map((m) => ({ type: 'MessageNotification', messages: [m] }))
+  if (d.type === 'Disconnect') return [] // the session is gone: its SessionID answers 600/604 from now on
+  return [d]
+}
