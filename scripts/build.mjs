@@ -10,7 +10,7 @@ await build({
   format: 'esm',
   target: 'node20',
   outfile,
-  minify: true,
+  minify: process.env.PIGEONHOLE_BUILD_READABLE !== '1', // readable names in CPU profiles when asked
   sourcemap: false,
   legalComments: 'none',
   banner: { js: '#!/usr/bin/env node\nimport { createRequire as __pigeonholeRequire } from "node:module"; const require = __pigeonholeRequire(import.meta.url);' },

@@ -26,7 +26,7 @@ export interface AppOptions {
 export function createApp(core: Core, opts: AppOptions = {}): Hono {
   const app = new Hono()
   app.use('*', requestOrigin(core.config.trustProxy))
-  app.use('*', securityHeaders())
+  app.use('*', securityHeaders(core.config.trustProxy.length > 0))
   app.use('*', requestLog(core.log))
   app.onError(errorHandler(core.log))
 
@@ -42,7 +42,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.route('/', metricsRoutes(core))
 
   const api = new Hono()
-  api.use('*', cors(core.config.corsOrigins))
+  if (core.config.corsOrigins.length) api.use('*', cors(core.config.corsOrigins))
   // room for a body of the largest size even if every character were JSON-escaped, plus the other fields
   const maxRequestBytes = core.config.maxBodyBytes * 6 + 64 * 1024
   api.use('*', requestSizeLimit(maxRequestBytes, (c) => {

@@ -17,40 +17,49 @@ const SETTLED_TEXT: Record<number, string> = {
 }
 const LOGOUT_TEXT: Record<number, string> = { 200: 'logout', 601: 'forced logout', 600: 'session expired', 503: 'disconnected (server stopping)' }
 
-/** A small bounded ring of recent events for the dashboard, fed from the bus: no protocol code knows it exists. */
+/**
+ * A small bounded ring of recent events for the dashboard, fed from the bus: no protocol code knows it exists.
+ * Events are kept as they came and worded only when the dashboard asks: a busy server sends far more often
+ * than anyone looks.
+ */
 export class ActivityRing {
-  readonly #entries: ActivityEntry[] = []
+  readonly #events: Array<{ at: number; e: CoreEvent }> = []
   constructor(private readonly clock: Clock, private readonly max = 200) {}
 
   observe(e: CoreEvent): void {
-    switch (e.type) {
-      case 'MessageSent': {
-        const stored = e.outcomes.filter(([, c]) => c === 200 || c === 202).length
-        const refused = e.outcomes.filter(([, c]) => c !== 200 && c !== 202).map(([u, c]) => `${u}: ${c} ${CODES[c as Code].text}`)
-        const n = e.outcomes.length
-        const text = `sent a message to ${n} recipient${n === 1 ? '' : 's'}, ${stored} accepted${refused.length ? `; refused ${refused.join(', ')}` : ''}`
-        return this.add({ kind: 'sent', user: e.sender, text, ...(refused.length ? { code: e.outcomes.find(([, c]) => c !== 200 && c !== 202)![1] } : {}) })
-      }
-      case 'MessageSettled':
-        return this.add({ kind: 'settled', user: e.message.recipient, code: e.code, text: `message ${e.message.id.slice(0, 8)}… ${SETTLED_TEXT[e.code] ?? `settled (${e.code})`}` })
-      case 'SessionStarted':
-        return this.add({ kind: 'login', user: e.userId, text: 'login' })
-      case 'SessionEnded':
-        return this.add({ kind: 'logout', user: e.userId, code: e.result.code, text: LOGOUT_TEXT[e.result.code] ?? `session ended (${e.result.code})` })
-      case 'MailboxPurged':
-        return this.add({ kind: 'purged', user: e.userId, text: `admin purged ${e.count} message(s)` })
-      case 'UserCreated':
-        return this.add({ kind: 'user', user: e.userId, text: 'account created' })
-    }
-  }
-
-  add(e: Omit<ActivityEntry, 'at'>): void {
-    this.#entries.push({ at: this.clock.now(), ...e })
-    if (this.#entries.length > this.max) this.#entries.shift()
+    if (!SHOWN.has(e.type)) return
+    this.#events.push({ at: this.clock.now(), e })
+    if (this.#events.length > this.max) this.#events.shift()
   }
 
   /** newest first */
   recent(n = 20): ActivityEntry[] {
-    return this.#entries.slice(-n).reverse()
+    return this.#events.slice(-n).reverse().map(({ at, e }) => ({ at, ...describe(e)! }))
+  }
+}
+
+const SHOWN = new Set<CoreEvent['type']>(['MessageSent', 'MessageSettled', 'SessionStarted', 'SessionEnded', 'MailboxPurged', 'UserCreated'])
+
+function describe(e: CoreEvent): Omit<ActivityEntry, 'at'> | undefined {
+  switch (e.type) {
+    case 'MessageSent': {
+      const stored = e.outcomes.filter(([, c]) => c === 200 || c === 202).length
+      const refused = e.outcomes.filter(([, c]) => c !== 200 && c !== 202).map(([u, c]) => `${u}: ${c} ${CODES[c as Code].text}`)
+      const n = e.outcomes.length
+      const text = `sent a message to ${n} recipient${n === 1 ? '' : 's'}, ${stored} accepted${refused.length ? `; refused ${refused.join(', ')}` : ''}`
+      return { kind: 'sent', user: e.sender, text, ...(refused.length ? { code: e.outcomes.find(([, c]) => c !== 200 && c !== 202)![1] } : {}) }
+    }
+    case 'MessageSettled':
+      return { kind: 'settled', user: e.message.recipient, code: e.code, text: `message ${e.message.id.slice(0, 8)}… ${SETTLED_TEXT[e.code] ?? `settled (${e.code})`}` }
+    case 'SessionStarted':
+      return { kind: 'login', user: e.userId, text: 'login' }
+    case 'SessionEnded':
+      return { kind: 'logout', user: e.userId, code: e.result.code, text: LOGOUT_TEXT[e.result.code] ?? `session ended (${e.result.code})` }
+    case 'MailboxPurged':
+      return { kind: 'purged', user: e.userId, text: `admin purged ${e.count} message(s)` }
+    case 'UserCreated':
+      return { kind: 'user', user: e.userId, text: 'account created' }
+    default:
+      return undefined
   }
 }

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
+import { nodeResponse } from './node-fast-path.js'
 
 const ALLOW_METHODS = 'GET, POST, DELETE'
 const ALLOW_HEADERS = 'Authorization, Content-Type'
@@ -12,11 +12,11 @@ const PREFLIGHT_MAX_AGE = '600'
  * refuses the call. Credentials are never allowed: the API authenticates by bearer token, not by cookie.
  * Headers go onto Node's response, as in defaultHeaders (middleware.ts), so that no real Response is built.
  */
+/** registered only when origins are listed (app.ts): without any, no request pays for it */
 export function cors(origins: readonly string[]): MiddlewareHandler {
   const allowed = new Set(origins.map((o) => o.toLowerCase()))
   return async (c, next) => {
-    if (allowed.size === 0) return next()
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+    const outgoing = nodeResponse(c)
     const set = (name: string, value: string) => (outgoing ? outgoing.setHeader(name, value) : c.header(name, value))
     // the answer depends on Origin whenever a list is configured: caches must keep them apart
     set('Vary', 'Origin')

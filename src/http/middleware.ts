@@ -97,8 +97,9 @@ const HSTS = { 'Strict-Transport-Security': 'max-age=15552000; includeSubDomains
  * The headers of Hono's secureHeaders(); JSON needs no sources, so the policy allows none. HSTS only on an
  * answer that goes over TLS: over plain HTTP a browser ignores it, and it would tell of a TLS that is not there.
  */
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(behindProxy: boolean): MiddlewareHandler {
   const plain = defaultHeaders(SECURITY_HEADERS)
+  if (!behindProxy) return plain // nothing else can say a request came over TLS
   const secure = defaultHeaders({ ...SECURITY_HEADERS, ...HSTS })
   return (c, next) => (originOf(c).https ? secure(c, next) : plain(c, next))
 }
