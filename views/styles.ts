@@ -126,4 +126,9 @@ body.bare main { max-width: 380px; padding-top: 12vh; }
   table.queue td.body { grid-column: 1 / -1; max-width: none; }
   table.queue td.actions { grid-column: 1 / -1; text-align: right; }
 }
+.contact-list h3 { font-size: 0.95rem; margin: 0.75rem 0 0.25rem; }
+.contact-list h3 small { color: var(--muted, #666); font-weight: normal; }
+ul.contacts { margin: 0; padding-left: 1.2rem; }
+ul.contacts li { margin: 0.1rem 0; overflow-wrap: anywhere; }
+.status-text { overflow-wrap: anywhere; }
 `

@@ -1,10 +1,12 @@
 import type { AdminSession } from '../src/core/admin-sessions.js'
 import type { Page, UserRow } from '../src/core/admin-queries.js'
 import type { Limits } from '../src/core/quotas.js'
-import type { AccessList, StoredMessage, UserRecord } from '../src/core/types.js'
+import type { PresenceView } from '../src/core/presence.js'
+import type { AccessList, ContactList, StoredMessage, UserRecord } from '../src/core/types.js'
 import { Badge, Csrf, Empty, Pager, Usage } from './components.js'
 import { ago, bytes, count, iso, preview, until } from './format.js'
 import { Layout } from './layout.js'
+import { ContactsCard } from './user-contacts.js'
 
 export type Waiting = StoredMessage & { expired: boolean }
 
@@ -13,11 +15,13 @@ export interface UserLiveProps {
   queue: Page<Waiting>
   now: number
   csrf: string
-  sessions: Array<{ method: string; clientId?: string; held: boolean }>
+  sessions: Array<{ method: string; clientId?: string; held: boolean; door: string }>
 }
 
 export interface UserProps extends UserLiveProps {
   user: UserRecord
+  presence: PresenceView
+  lists: ContactList[]
   defaults: Limits
   /** failed logins have shut addresses out of this account */
   locked: boolean
@@ -44,6 +48,7 @@ export function UserPage(props: UserProps & { session: AdminSession }) {
           <AccountCard user={user} csrf={props.csrf} locked={props.locked} />
         </div>
       </div>
+      <ContactsCard presence={props.presence} lists={props.lists} />
       <UserLive {...props} />
     </Layout>
   )
@@ -59,7 +64,7 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
           <span class="stat-label">Status</span>
           <span class="stat-value">{row.online ? 'Online' : 'Offline'}</span>
           <span class="stat-note">
-            {row.online ? sessions.map((s) => `${s.method}${s.clientId ? ` (${s.clientId})` : ''}${s.held ? ', connected' : ''}`).join('; ') : 'messages wait here'}
+            {row.online ? sessions.map((s) => `${s.door === 'json' ? '' : `${s.door}, `}${s.method}${s.clientId ? ` (${s.clientId})` : ''}${s.held ? ', connected' : ''}`).join('; ') : 'messages wait here'}
           </span>
         </div>
         <div class="stat">

@@ -2,7 +2,9 @@ import { requireUser } from './accounts.js'
 import type { Core } from './context.js'
 import type { StoreStats, UserUsage } from './ports.js'
 import { type Limits, limitsFor } from './quotas.js'
-import type { Capabilities, InboxUsage, QuotaOverrides, StoredMessage, StoredReport, UserRecord } from './types.js'
+import { listsOf } from './contacts.js'
+import { type PresenceView, viewOf } from './presence.js'
+import type { Capabilities, ContactList, InboxUsage, QuotaOverrides, StoredMessage, StoredReport, UserRecord } from './types.js'
 
 /** What the dashboard and the command line look at: rows of users, the overview, a user's page, reports. */
 
@@ -149,7 +151,10 @@ export interface UserDetail {
   row: UserRow
   /** what waits for them, oldest first, as stored (an expired copy not yet swept is marked) */
   waiting: Array<StoredMessage & { expired: boolean }>
-  sessions: Array<{ method: Capabilities['deliveryMethod']; clientId: string | undefined; held: boolean }>
+  sessions: Array<{ method: Capabilities['deliveryMethod']; clientId: string | undefined; held: boolean; door: string }>
+  /** their presence as they see it themselves, and their contact lists */
+  presence: PresenceView
+  lists: ContactList[]
 }
 
 /** everything the dashboard shows of one user; undefined for an unknown user */
@@ -157,8 +162,8 @@ export async function userDetail(core: Core, userId: string): Promise<UserDetail
   const user = await core.store.getUser(userId)
   if (!user) return undefined
   const [row, waiting] = await Promise.all([userRow(core, user), waitingFor(core, userId)])
-  const sessions = core.sessions.ofUser(userId).map((s) => ({ method: s.capabilities.deliveryMethod, clientId: s.clientId, held: s.holds > 0 }))
-  return { user, row, waiting, sessions }
+  const sessions = core.sessions.ofUser(userId).map((s) => ({ method: s.capabilities.deliveryMethod, clientId: s.clientId, held: s.holds > 0, door: s.door }))
+  return { user, row, waiting, sessions, presence: viewOf(core, user, user.id), lists: listsOf(user) }
 }
 
 /** the store's totals (users, messages, bytes, reports, size on disk) */

@@ -134,3 +134,25 @@ describe('the admin deletes an account and unlocks another', () => {
     assert.equal((await srv.client('dave').login()).body.result.code, 200)
   })
 })
+
+describe('a user\'s page shows their presence and contact lists', () => {
+  it('bob, busy on a phone-like client, with alice in his default list and a work list', async () => {
+    const srv = await TestServer.start({ adminPassword: PASSWORD })
+    try {
+      const [bob] = await srv.users('bob', 'alice', 'carol')
+      await bob.login()
+      await bob.addContact('alice', 'Alice B.')
+      await bob.post('/contacts/lists', { name: 'work', displayName: 'Work', contacts: [{ userId: 'carol' }] })
+      await bob.post('/presence', { availability: 'DISCREET', statusText: 'on the train', clientType: 'MOBILE_PHONE' })
+      const admin = new AdminHttp(srv.url)
+      await admin.login(PASSWORD)
+      const html = (await admin.page('/admin/users/bob')).html
+      const card = html.slice(html.indexOf('id="contacts"'))
+      assert.match(card, /online<\/span> busy<span class="status-text"> · “on the train”<\/span>/)
+      assert.match(card, /Default <small>default<\/small>.*alice<\/a><span class="hint"> \(Alice B\.\)/s)
+      assert.match(card, /Work <small>work<\/small>.*carol<\/a>/s)
+    } finally {
+      await srv.destroy()
+    }
+  })
+})

@@ -43,7 +43,10 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
     const detail = await userDetail(core, id)
     if (!detail) return undefined
     const queue = paginate(detail.waiting, intParam(c.req.query('page'), 1), PER_PAGE)
-    return { user: detail.user, row: detail.row, queue, now: now(), csrf: c.get('admin').csrf, sessions: detail.sessions }
+    return {
+      user: detail.user, row: detail.row, queue, now: now(), csrf: c.get('admin').csrf, sessions: detail.sessions,
+      presence: detail.presence, lists: detail.lists,
+    }
   }
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id').toLowerCase()
