@@ -1,9 +1,11 @@
 /**
- * A tiny WV-CSP (IMPS) XML client: the tests and the bench drive the server with it, and a person can run it.
+ * A tiny WV-CSP (IMPS) client, XML or WBXML (--wbxml): the tests and the bench drive the server with it, and a
+ * person can run it.
  *
- *   npm run wv -- --url http://127.0.0.1:8080/imps login alice PASSWORD
+ *   npm run wv -- --url http://127.0.0.1:8080/imps --wbxml login alice PASSWORD
  *   npm run wv -- send bob "Are you coming tonight?" --report
  *   npm run wv -- poll
+ *   npm run wv -- cir            (holds the STCP wake-up channel; prints each WVCI, then polls)
  *
  * Each exchange is printed. The session is kept in a small file between runs (--state, default in the temp dir).
  */
@@ -11,8 +13,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { decodeWbxml } from '../src/http/wv-csp/wbxml/decode.js'
+import { encodeWbxml } from '../src/http/wv-csp/wbxml/encode.js'
 import { parseXml } from '../src/http/wv-csp/xml/parse.js'
+import { serialize } from '../src/http/wv-csp/xml/serialize.js'
 import { child, children, type El, textAt } from '../src/http/wv-csp/xml/tree.js'
+import { CirClient } from './wv-cir.js'
 
 export type Version = '1.1' | '1.2' | '1.3'
 const NS: Record<Version, [string, string, string]> = {
@@ -35,6 +41,8 @@ export interface Reply {
   status: number
   text: string
   contentType: string
+  /** the body as it came (WBXML answers are also given as XML in `text`) */
+  bytes: Uint8Array
   txs: Tx[]
   poll: boolean
 }
@@ -45,8 +53,12 @@ export class WvClient {
   sessionId: string | undefined
   /** server-initiated transactions (NewMessage, notifications, reports) received in any answer and not yet taken */
   received: Tx[] = []
+  /** the Login-Request's SessionCookie: a WVCI for this session carries it */
+  cookie = `wv:cookie.${Date.now()}.${Math.random().toString(36).slice(2, 8)}`
+  /** the STCP endpoint agreed in ClientCapability (when the client asked for STCP) */
+  cir: { address?: string; port: number } | undefined
   #tid = 0
-  constructor(readonly url: string, readonly version: Version = '1.2', readonly log?: (line: string) => void) {}
+  constructor(readonly url: string, readonly version: Version = '1.2', readonly log?: (line: string) => void, readonly encoding: 'xml' | 'wbxml' = 'xml') {}
 
   get pa(): string {
     return NS[this.version][2]
@@ -66,12 +78,18 @@ export class WvClient {
     return `<?xml version="1.0" encoding="UTF-8"?><WV-CSP-Message xmlns="${csp}"><Session><SessionDescriptor>${sd}</SessionDescriptor>${t}</Session></WV-CSP-Message>`
   }
 
-  async post(body: string, contentType = this.version === '1.3' ? 'application/vnd.wv.csp+xml' : 'application/vnd.wv.csp.xml'): Promise<Reply> {
-    this.log?.(`→ POST ${this.url}\n${body}`)
-    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': contentType }, body })
-    const text = await res.text()
-    this.log?.(`← ${res.status}${text ? `\n${text}` : ' (empty)'}`)
-    const reply = { status: res.status, text, contentType: res.headers.get('content-type') ?? '', ...readAnswer(text) }
+  /** posts an XML document, encoded as WBXML first when this client speaks WBXML (or `raw` bytes as they are) */
+  async post(body: string, raw?: Uint8Array<ArrayBuffer>): Promise<Reply> {
+    const wbxml = this.encoding === 'wbxml' || raw !== undefined
+    const contentType = `application/vnd.wv.csp${this.version === '1.3' ? '+' : '.'}${wbxml ? 'wbxml' : 'xml'}`
+    const payload = raw ?? (wbxml ? encodeWbxml(parseXml(body), this.version) : body)
+    this.log?.(`→ POST ${this.url} (${contentType}${wbxml ? `, ${payload.length} bytes` : ''})\n${body}`)
+    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': contentType }, body: payload })
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    const type = res.headers.get('content-type') ?? ''
+    const text = /wbxml/.test(type) && bytes.length ? serialize(bare(decodeWbxml(bytes).root, '')) : Buffer.from(bytes).toString('utf8')
+    this.log?.(`← ${res.status} ${type}${text ? `\n${text}` : ' (empty)'}`)
+    const reply = { status: res.status, text, contentType: type, bytes, ...readAnswer(text) }
     this.received.push(...reply.txs.filter((t) => t.mode === 'Request'))
     return reply
   }
@@ -86,15 +104,19 @@ export class WvClient {
     return this.post(this.envelope([['Request', this.nextTid(), xml]]))
   }
 
-  async login(user: string, password: string, opts: { method?: 'P' | 'N'; multiTrans?: number; ttl?: number } = {}): Promise<Reply> {
+  async login(user: string, password: string, opts: { method?: 'P' | 'N'; multiTrans?: number; ttl?: number; stcp?: boolean } = {}): Promise<Reply> {
     this.sessionId = undefined
     const r = await this.request(`<Login-Request><UserID>${esc(user)}</UserID><ClientID><URL>WV:pigeonhole-wv</URL></ClientID>` +
-      `<Password>${esc(password)}</Password><TimeToLive>${opts.ttl ?? 600}</TimeToLive><SessionCookie>wv:cookie.${Date.now()}</SessionCookie></Login-Request>`)
+      `<Password>${esc(password)}</Password><TimeToLive>${opts.ttl ?? 600}</TimeToLive><SessionCookie>${esc(this.cookie)}</SessionCookie></Login-Request>`)
     this.sessionId = textAt(r.txs[0]?.el, 'SessionID')
     if (!this.sessionId) return r
-    await this.request(`<ClientCapability-Request><ClientID><URL>WV:pigeonhole-wv</URL></ClientID><CapabilityList><ClientType>COMPUTER</ClientType>` +
+    const caps = await this.request(`<ClientCapability-Request><ClientID><URL>WV:pigeonhole-wv</URL></ClientID><CapabilityList><ClientType>COMPUTER</ClientType>` +
       `<InitialDeliveryMethod>${opts.method ?? 'P'}</InitialDeliveryMethod><AcceptedContentType>text/plain</AcceptedContentType>` +
-      `<AcceptedContentLength>65536</AcceptedContentLength><MultiTrans>${opts.multiTrans ?? 5}</MultiTrans><ServerPollMin>30</ServerPollMin></CapabilityList></ClientCapability-Request>`)
+      `<AcceptedContentLength>65536</AcceptedContentLength><MultiTrans>${opts.multiTrans ?? 5}</MultiTrans>` +
+      `${opts.stcp ? '<SupportedBearer>HTTP</SupportedBearer><SupportedCIRMethod>STCP</SupportedCIRMethod>' : ''}<ServerPollMin>30</ServerPollMin></CapabilityList></ClientCapability-Request>`)
+    const agreed = child(caps.txs[0]?.el, this.version === '1.1' ? 'CapabilityList' : 'AgreedCapabilityList')
+    const port = textAt(agreed, 'TCPPort')
+    this.cir = port ? { address: textAt(agreed, 'TCPAddress'), port: Number(port) } : undefined
     await this.request('<Service-Request><ClientID><URL>WV:pigeonhole-wv</URL></ClientID><Functions><WVCSPFeat><FundamentalFeat/><PresenceFeat/><IMFeat/></WVCSPFeat></Functions><AllFunctionsRequest>T</AllFunctionsRequest></Service-Request>')
     return r
   }
@@ -129,6 +151,11 @@ export class WvClient {
   }
 }
 
+/** the tree with each namespace written once, where it changes (a decoded tree carries it on every element) */
+function bare(e: El, inherited: string): El {
+  return { ...e, ns: e.ns === inherited ? '' : e.ns, children: e.children.map((c) => bare(c, e.ns)) }
+}
+
 /** an answer's transactions (an empty body has none) */
 export function readAnswer(text: string): { txs: Tx[]; poll: boolean } {
   if (!text.trim()) return { txs: [], poll: false }
@@ -147,9 +174,10 @@ export function readAnswer(text: string): { txs: Tx[]; poll: boolean } {
 
 // ---- the command line ----
 
-const HELP = `usage: npm run wv -- [--url URL] [--version 1.1|1.2|1.3] [--state FILE] COMMAND...
+const HELP = `usage: npm run wv -- [--url URL] [--version 1.1|1.2|1.3] [--wbxml] [--state FILE] COMMAND...
 commands (several may follow one another):
-  login USER PASSWORD [--notify]   Login, ClientCapability, Service (delivery P, or N with --notify)
+  login USER PASSWORD [--notify]   Login, ClientCapability (asking for STCP), Service (delivery P, or N with --notify)
+  cir [--for SECONDS]              hold the STCP wake-up channel: HELO, print each WVCI, poll and acknowledge
   send USER TEXT [--report]        SendMessage-Request
   poll                             Polling-Request, then acknowledge what came (MessageDelivered / Status)
   messages                         GetMessageList-Request
@@ -173,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (has('--help') || !argv.length) return void console.log(HELP), argv.length ? 0 : 2
   const stateFile = flag('--state') ?? join(tmpdir(), 'pigeonhole-wv-session.json')
-  let state: { url?: string; version?: Version; sessionId?: string; user?: string } = {}
+  let state: { url?: string; version?: Version; sessionId?: string; user?: string; wbxml?: boolean; cookie?: string; cir?: WvClient['cir'] } = {}
   try {
     state = JSON.parse(readFileSync(stateFile, 'utf8'))
   } catch {}
@@ -181,8 +209,12 @@ async function main(argv: string[]): Promise<number> {
   const version = (flag('--version') as Version | undefined) ?? state.version ?? '1.2'
   const notify = has('--notify')
   const report = has('--report')
-  const c = new WvClient(url, version, (line) => console.log(line + '\n'))
+  const wbxml = has('--wbxml') || (state.wbxml ?? false)
+  const seconds = Number(flag('--for') ?? 0)
+  const c = new WvClient(url, version, (line) => console.log(line + '\n'), wbxml ? 'wbxml' : 'xml')
   c.sessionId = state.sessionId
+  c.cookie = state.cookie ?? c.cookie
+  c.cir = state.cir
   const me = () => state.user ?? ''
   while (argv.length) {
     const cmd = argv.shift()!
@@ -193,10 +225,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'login') {
       state.user = arg()
-      const r = await c.login(state.user, arg(), { method: notify ? 'N' : 'P' })
+      await c.login(state.user, arg(), { method: notify ? 'N' : 'P', stcp: true })
       if (!c.sessionId) return 1
-      void r
-    } else if (cmd === 'send') await c.send(arg(), arg(), { report })
+    } else if (cmd === 'cir') await holdCir(c, url, seconds)
+    else if (cmd === 'send') await c.send(arg(), arg(), { report })
     else if (cmd === 'poll') {
       await c.poll()
       await c.ack()
@@ -232,9 +264,33 @@ async function main(argv: string[]): Promise<number> {
       return 2
     }
   }
-  if (c.sessionId) writeFileSync(stateFile, JSON.stringify({ url, version, sessionId: c.sessionId, user: state.user }))
+  if (c.sessionId) writeFileSync(stateFile, JSON.stringify({ url, version, sessionId: c.sessionId, user: state.user, wbxml, cookie: c.cookie, cir: c.cir }))
   else rmSync(stateFile, { force: true })
   return 0
+}
+
+/** connects to the agreed STCP endpoint (the server's host when no TCPAddress came), binds, and polls on each WVCI */
+async function holdCir(c: WvClient, url: string, seconds: number): Promise<void> {
+  if (!c.sessionId || !c.cir) throw new Error('log in first; the server agreed no STCP channel (is CIR off?)')
+  const host = c.cir.address ?? new URL(url).hostname
+  const cir = await CirClient.connect(host, c.cir.port)
+  console.log(`CIR ${host}:${c.cir.port} → HELO ${c.sessionId}\n← ${await cir.hello(c.sessionId)}`)
+  const until = seconds > 0 ? Date.now() + seconds * 1000 : Infinity
+  const ping = setInterval(() => cir.write('PING\r\n'), 60_000)
+  try {
+    while (Date.now() < until && !cir.closed) {
+      const line = await cir.next(Math.min(until - Date.now(), 3_600_000)).catch(() => undefined)
+      if (line === undefined) continue
+      console.log(`← ${line || '(closed by the server)'}`)
+      if (line.startsWith('WVCI')) {
+        await c.poll()
+        await c.ack()
+      }
+    }
+  } finally {
+    clearInterval(ping)
+    cir.close()
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -30,6 +30,13 @@ export interface Config {
   corsOrigins: string[]
   /** this server's domain: how WV-CSP writes user ids (`wv:alice@domain`); none by default (PROTOCOL.md 9, 10) */
   domain: string | undefined
+  /** the STCP wake-up (CIR) listener's port: 0 any free port, 'off' none (PROTOCOL.md 9) */
+  cirPort: number | 'off'
+  /** the TCPAddress phones are told to connect to; defaults to the HTTP host when that is not a wildcard */
+  cirAddress: string | undefined
+  /** CIR connections in all, and from one address: the listener is reachable from the LAN */
+  cirMaxConnections: number
+  cirMaxPerAddress: number
 }
 
 /** variables the program reads that are not configuration settings */
@@ -103,6 +110,10 @@ const SETTINGS: Setting[] = [
     }
     return raw.toLowerCase()
   } },
+  { env: 'PIGEONHOLE_CIR_PORT', key: 'cirPort', parse: (raw) => (raw === 'off' ? 'off' : int(0, 65535)(raw)) },
+  { env: 'PIGEONHOLE_CIR_ADDRESS', key: 'cirAddress', parse: text },
+  { env: 'PIGEONHOLE_CIR_MAX_CONNECTIONS', key: 'cirMaxConnections', parse: int(1, 1_000_000) },
+  { env: 'PIGEONHOLE_CIR_MAX_PER_ADDRESS', key: 'cirMaxPerAddress', parse: int(1, 1_000_000) },
 ]
 
 export function defaultConfig(): Config {
@@ -128,6 +139,10 @@ export function defaultConfig(): Config {
     metricsToken: undefined,
     corsOrigins: [],
     domain: undefined,
+    cirPort: 3171,
+    cirAddress: undefined,
+    cirMaxConnections: 5000,
+    cirMaxPerAddress: 32,
   }
 }
 
@@ -207,6 +222,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
       : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
       : s.key === 'domain' ? (config.domain ?? '(none)')
+      : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

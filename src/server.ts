@@ -8,6 +8,8 @@ import { resultOf } from './core/codes.js'
 import { shuttingDown } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { createCore } from './core/create-core.js'
+import { type CirServer, startCir } from './http/wv-csp/cir/listener.js'
+import { wvSessionsOf } from './http/wv-csp/sessions.js'
 import { sweep } from './core/expiry.js'
 import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
@@ -18,6 +20,8 @@ export interface RunningServer {
   url: string
   port: number
   core: Core
+  /** the STCP wake-up listener, while it is up */
+  cir: CirServer | undefined
   /** the dashboard password generated at this (first) start, to be printed once; undefined otherwise */
   generatedAdminPassword: string | undefined
   /** runs the expiry and session sweep now (tests move the clock, then call this) */
@@ -62,9 +66,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw err
   }
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket))
+  // beside HTTP, never instead of it: a CIR port that cannot be bound is logged and CIR stays off
+  const cir = await startCir(core, wvSessionsOf(core), opts.config)
   const port = (server.address() as AddressInfo).port
   const host = opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host
-  const runSweep = () => sweep(core)
+  const runSweep = () => {
+    cir?.sweep() // a silent CIR channel releases its hold before sessions are swept
+    return sweep(core)
+  }
   const timer = setInterval(() => runSweep().catch((err) => log('sweep', 'failed', { error: String(err) })), opts.sweepIntervalMs ?? 10_000)
   timer.unref()
   let closing: Promise<void> | undefined
@@ -72,6 +81,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     port,
     core,
+    cir,
     generatedAdminPassword: admin.generated,
     sweep: runSweep,
     close() {
@@ -83,6 +93,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const cut = setTimeout(() => (server as unknown as { closeAllConnections(): void }).closeAllConnections(), 300)
         await closed
         clearTimeout(cut)
+        await cir?.close()
         await store.close()
       })()
       return closing

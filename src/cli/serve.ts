@@ -8,6 +8,7 @@ export async function serve(config: Config, io: Io): Promise<void> {
   const log = stdoutLog()
   const server = await startServer({ config, log })
   io.out(`listening on ${server.url}\n`)
+  if (server.cir) io.out(`CIR (STCP wake-up for phones) on TCP port ${server.cir.port}\n`)
   if (server.generatedAdminPassword) {
     io.out(`dashboard: ${server.url}/admin, password (generated, shown only this once): ${server.generatedAdminPassword}\n`)
   }

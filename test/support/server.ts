@@ -24,7 +24,7 @@ export class TestServer {
     opts: { dataDir?: string; clock?: FakeClock; storeOptions?: LowdbStoreOptions; log?: Log; heartbeatMs?: number } = {},
   ): Promise<TestServer> {
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pigeonhole-test-'))
-    const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, dataDir, ...overrides }
+    const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, cirPort: 0, dataDir, ...overrides }
     const clock = opts.clock ?? new FakeClock()
     const server = await startServer({ config, clock, sweepIntervalMs: 3_600_000, storeOptions: opts.storeOptions, log: opts.log, heartbeatMs: opts.heartbeatMs })
     return new TestServer(server, clock, dataDir, config)

@@ -4,6 +4,7 @@ import type { Delivery } from '../../core/hub.js'
 import { PollQueue } from '../../core/poll-queue.js'
 import { invalidSession } from '../../core/refusals.js'
 import type { Session } from '../../core/sessions.js'
+import type { Version } from './version.js'
 
 /** what this door keeps beside a core session: its poll queue, the client's limits, and server TIDs */
 export interface WvSession {
@@ -18,6 +19,26 @@ export interface WvSession {
   backlog: Delivery[]
   /** server TIDs of DeliveryReport-Requests → the report each carried, acknowledged by the client's Status */
   reportTids: Map<string, string>
+  /** the CSP version of the login: a WVCI line names it */
+  version: Version
+  /** the bound CIR channels: each writes a WVCI when the queue stops being empty */
+  wakers: Set<() => void>
+}
+
+/** where this node's STCP listener can be reached, while it is up (advertised in ClientCapability) */
+export interface CirEndpoint {
+  /** undefined when the HTTP host is a wildcard and PIGEONHOLE_CIR_ADDRESS is not set: phones use the server's host */
+  address: string | undefined
+  port: number
+}
+
+const ofCore = new WeakMap<Core, WvSessions>()
+
+/** the one WvSessions of a core: the HTTP route and the CIR listener share it */
+export function wvSessionsOf(core: Core): WvSessions {
+  let s = ofCore.get(core)
+  if (!s) ofCore.set(core, (s = new WvSessions(core)))
+  return s
 }
 
 /**
@@ -32,16 +53,20 @@ export class WvSessions {
   /** server TIDs are unique on this node across sessions: S60 drops a TID it has seen before */
   #tid = Date.now()
 
+  /** set by the CIR listener while it is up */
+  cir: CirEndpoint | undefined
+
   constructor(private readonly core: Core) {}
 
   freshTid(): string {
     return `s${(this.#tid++).toString(36)}`
   }
 
-  async open(session: Session, cookie: string | undefined): Promise<WvSession> {
+  async open(session: Session, cookie: string | undefined, version: Version = '1.2'): Promise<WvSession> {
     const wv: WvSession = {
-      session, cookie, multiTrans: 1, queue: new PollQueue(), detach: () => {}, backlog: [], reportTids: new Map(),
+      session, cookie, multiTrans: 1, queue: new PollQueue(), detach: () => {}, backlog: [], reportTids: new Map(), version, wakers: new Set(),
     }
+    wv.queue = new PollQueue(() => this.wake(wv))
     this.#live.set(session.token, wv)
     await this.#attach(wv)
     return wv
@@ -55,10 +80,27 @@ export class WvSessions {
     return wv
   }
 
+  /** the live session a SessionID names, for a CIR HELO; undefined when there is none */
+  find(sessionId: string): WvSession | undefined {
+    const wv = this.#live.get(sessionId)
+    if (!wv) return undefined
+    try {
+      this.core.sessions.authenticate(sessionId)
+      return wv
+    } catch {
+      return undefined
+    }
+  }
+
+  /** tells the phone's CIR channels that something waits (the queue calls this when it stops being empty) */
+  wake(wv: WvSession): void {
+    for (const w of wv.wakers) w()
+  }
+
   /** a new delivery method: what waits is offered again the new way (clients de-duplicate by message id) */
   async reattach(wv: WvSession): Promise<void> {
     wv.detach()
-    wv.queue = new PollQueue()
+    wv.queue = new PollQueue(() => this.wake(wv))
     wv.backlog = []
     await this.#attach(wv)
   }

@@ -1,4 +1,4 @@
-/** CSP 1.1, 1.2 and 1.3 as XML: the namespaces that name a version, and the content type its answers carry. */
+/** CSP 1.1, 1.2 and 1.3, as XML or WBXML: the namespaces that name a version, and the content type its answers carry. */
 export type Version = '1.1' | '1.2' | '1.3'
 
 export interface Namespaces {
@@ -21,6 +21,14 @@ export function versionOf(namespace: string): Version | undefined {
   return undefined
 }
 
-export function contentType(v: Version): string {
-  return v === '1.3' ? 'application/vnd.wv.csp+xml' : 'application/vnd.wv.csp.xml'
+export type Encoding = 'xml' | 'wbxml'
+
+/** `…wbxml` content types (1.1/1.2 `application/vnd.wv.csp.wbxml`, 1.3 `…csp+wbxml`) are WBXML; anything else is read as XML */
+export function encodingOf(contentTypeHeader: string | undefined): Encoding {
+  return /wbxml/i.test(contentTypeHeader ?? '') ? 'wbxml' : 'xml'
+}
+
+/** the answer's content type: 1.3 writes `+xml`/`+wbxml`, 1.1 and 1.2 `.xml`/`.wbxml` (AOSP ImpsConnectionConfig) */
+export function contentType(v: Version, encoding: Encoding = 'xml'): string {
+  return `application/vnd.wv.csp${v === '1.3' ? '+' : '.'}${encoding}`
 }

@@ -39,7 +39,7 @@ export async function login(ctx: Omit<Ctx, 'wv'>, p: El): Promise<El> {
   if (!userId || password.length > 1024) return refuse(wvResult(409, 'Invalid password: the user id or the password is wrong'))
   try {
     const { session } = await coreLogin(ctx.core, { userId, password, clientId: client.id, timeToLive: intAt(p, 'TimeToLive'), door: 'wv-csp' }, ctx.address())
-    await ctx.sessions.open(session, textAt(p, 'SessionCookie')?.slice(0, 256))
+    await ctx.sessions.open(session, textAt(p, 'SessionCookie')?.slice(0, 256), ctx.version)
     return e('Login-Response', [
       client.el, resultEl(ok), e('SessionID', session.token), e('KeepAliveTime', session.ttlSeconds), e('CapabilityRequest', true),
     ])
@@ -66,11 +66,15 @@ export async function clientCapability(ctx: Ctx, p: El): Promise<El> {
   if (wv.session.capabilities.deliveryMethod !== before) await ctx.sessions.reattach(wv)
   const caps = wv.session.capabilities
   const parserSize = intAt(list, 'ParserSize')
+  // STCP is agreed only if the client listed it and the listener is up (S60 starts it only if both sides list it)
+  const cir = ctx.sessions.cir
+  const stcp = cir && children(list, 'SupportedCIRMethod').some((m) => m.text.trim().toUpperCase() === 'STCP')
   const agreed = [
     e('InitialDeliveryMethod', caps.deliveryMethod === 'notify' ? 'N' : 'P'),
     caps.acceptedContentTypes.map((t) => e('AcceptedContentType', t)),
     e('AcceptedContentLength', caps.acceptedContentLength),
     e('SupportedBearer', 'HTTP'),
+    stcp && [e('SupportedCIRMethod', 'STCP'), cir.address !== undefined && e('TCPAddress', cir.address), e('TCPPort', cir.port)],
     e('MultiTrans', wv.multiTrans),
     parserSize !== undefined && e('ParserSize', parserSize),
     e('ServerPollMin', Math.max(SERVER_POLL_MIN, intAt(list, 'ServerPollMin') ?? 0)),

@@ -1,4 +1,4 @@
-import { NAMESPACES, type Version, versionOf } from '../version.js'
+import { type Version, versionOf } from '../version.js'
 import type { El } from '../xml/tree.js'
 import { PUBLIC_IDS, SUPERSET, TABLES, type TokenTable, XMLNS_TOKENS } from './tokens.js'
 
@@ -13,10 +13,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 const UNUSED = new Set([0x40, 0x41, 0x42, 0x43, 0x81, 0x82, 0xc0, 0xc1, 0xc2])
 const BY_PUBLIC_ID = new Map(Object.entries(PUBLIC_IDS).map(([v, id]) => [id, v as Version]))
 
-/** the ordered tree the XML parser gives, and the version the header's public id named (if it named one) */
+/** the ordered tree the XML parser gives, the version the header's public id named (if any), and the one read */
 export interface Decoded {
   root: El
   publicIdVersion: Version | undefined
+  /** the root's xmlns version, else the public id's, else 1.1: the token table the body was read with */
+  version: Version
 }
 
 /**
@@ -36,11 +38,14 @@ export function decodeWbxml(bytes: Uint8Array): Decoded {
   const tableLength = r.mbUint('the string table length')
   const strings = r.take(tableLength, 'the string table')
   const publicIdVersion = BY_PUBLIC_ID.get(publicId)
-  return { root: new Body(r, strings, publicIdVersion).parse(), publicIdVersion }
+  const body = new Body(r, strings, publicIdVersion)
+  const root = body.parse()
+  return { root, publicIdVersion, version: body.version }
 }
 
 class Body {
   #table: TokenTable = SUPERSET
+  version: Version = '1.1'
   #page = 0
   #count = 0
   constructor(private readonly r: Reader, private readonly strings: Uint8Array, private readonly publicIdVersion: Version | undefined) {}
@@ -127,8 +132,8 @@ class Body {
   /** the root's xmlns names the version (sendmsgreq1: id 0x10, xmlns 1.2); without one, the public id; else 1.1 */
   #chooseTable(root: El): void {
     const named = root.ns ? versionOf(root.ns) : undefined
-    if (!root.ns && this.publicIdVersion) root.ns = NAMESPACES[this.publicIdVersion].csp
-    this.#table = TABLES[named ?? this.publicIdVersion ?? '1.1']
+    this.version = named ?? this.publicIdVersion ?? '1.1'
+    this.#table = TABLES[this.version]
   }
 
   #text(top: El | undefined, s: string): void {

@@ -10,7 +10,7 @@ import { INTEGER_ELEMENTS, PUBLIC_IDS, TABLES, type TokenTable, XMLNS_TOKENS } f
  * an inline "T"); whole numbers in integer elements become OPAQUE; everything else, DateTime included, is an
  * inline string. Whitespace-only text is dropped, except inside ContentData.
  */
-export function encodeWbxml(root: El, version: Version): Uint8Array {
+export function encodeWbxml(root: El, version: Version): Uint8Array<ArrayBuffer> {
   return new Encoder(TABLES[version]).document(root, PUBLIC_IDS[version])
 }
 
@@ -21,7 +21,7 @@ class Encoder {
   #page = 0
   constructor(private readonly table: TokenTable) {}
 
-  document(root: El, publicId: number): Uint8Array {
+  document(root: El, publicId: number): Uint8Array<ArrayBuffer> {
     this.#element(root, '')
     const body = this.#out
     const head = [0x03, ...mbUint(publicId), 0x6a, ...mbUint(this.#stringBytes.length), ...this.#stringBytes]
