@@ -37,7 +37,13 @@ export class CirConnection {
   /** the clock-driven check (sweep): a bound phone that stopped PINGing no longer holds its session */
   expireIfSilent(): void {
     const b = this.#bound
-    if (b && this.core.clock.now() - this.#lastSeen > b.wv.session.ttlSeconds * 1000) this.#drop('no PING within the time-to-live')
+    if (!b || this.core.clock.now() - this.#lastSeen <= b.wv.session.ttlSeconds * 1000) return
+    const session = b.wv.session
+    const heard = Math.max(session.lastSeen, this.#lastSeen)
+    this.#drop('no PING within the time-to-live')
+    // releasing a hold restarts the time-to-live (right for a stream that just closed); a channel found dead
+    // says the phone was last heard at its last PING, so the session is judged from then
+    session.lastSeen = heard
   }
 
   #data(chunk: string): void {
