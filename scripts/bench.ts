@@ -1,5 +1,5 @@
 /**
- * Benchmarks B1–B4 and idle memory (issue 6), B5 (WV-CSP XML, issue 12), driving the built bundle dist/pigeonhole.mjs over real HTTP on
+ * Benchmarks B1–B4 and idle memory (issue 6), B5 (WV-CSP XML, issue 12), B5W and CIR (WBXML and STCP wake-up, issue 13), driving the built bundle dist/pigeonhole.mjs over real HTTP on
  * loopback, each scenario on a fresh data dir. `npm run bench -- --help` lists the options.
  */
 import { execSync } from 'node:child_process'
@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { median } from './bench/client.js'
 import { b5 } from './bench/b5.js'
+import { cir } from './bench/cir.js'
 import { b1, b2, b3, b4, idle, type Options, type Sizes } from './bench/scenarios.js'
 
 const HELP = `npm run bench -- [options]
@@ -15,7 +16,7 @@ const HELP = `npm run bench -- [options]
   --recipients N    B1 offline recipients (200)     --drain N       B2 waiting messages (1000)
   --b3-users N      B3 users (1000)                 --b3-per-user N B3 messages per user (100)
   --b4-messages N   B4 messages (300)               --runs N        runs per scenario (3)
-  --only LIST       e.g. B1,B5 (idle,B1,B2,B3,B4,B5) --quick        small sizes, one run
+  --only LIST       e.g. B1,B5 (idle,B1,B2,B3,B4,B5,B5W,CIR) --quick  small sizes, one run
   --server-arg ARG  passed to node for the server (repeatable), e.g. --server-arg=--cpu-prof
   --keep            keep the data dirs              --out FILE      JSON results (bench-results/<time>.json)`
 
@@ -44,7 +45,7 @@ const sizes: Sizes = {
   b4IntervalMs: 5,
 }
 const runs = num(a.runs, 3, 1)
-const only = new Set((a.only ?? 'idle,B1,B2,B3,B4,B5').split(',').map((s) => s.trim().toUpperCase()))
+const only = new Set((a.only ?? 'idle,B1,B2,B3,B4,B5,B5W,CIR').split(',').map((s) => s.trim().toUpperCase()))
 const opts: Options = { sizes, serverArgs: a['server-arg'] ?? [], keep: a.keep ?? false }
 
 interface Row {
@@ -90,6 +91,19 @@ const ROWS: Row[] = [
   { figure: 'B5 poll finding a message p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('B5', 'pollP99Ms') },
   { figure: 'B5 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5', 'storedWrong') },
   { figure: 'B5 failed answers', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5', 'failures') },
+  {
+    figure: 'B5W WBXML messages/s (warm)', unit: 'msg/s', target: '≥ B5 (XML)', ok: () => true,
+    get: (r) => col('B5W', 'msgsPerSec')(r),
+  },
+  { figure: 'B5W latency p99', unit: 'ms', target: '≤ 20', ok: (v) => v <= 20, get: col('B5W', 'p99Ms') },
+  { figure: 'B5W server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B5W', 'serverUsPerMsg') },
+  { figure: 'B5W poll finding a message p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('B5W', 'pollP99Ms') },
+  { figure: 'B5W stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5W', 'storedWrong') },
+  { figure: 'B5W failed answers', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5W', 'failures') },
+  { figure: 'CIR send → WVCI arrived p50', unit: 'ms', target: '', ok: () => true, get: col('CIR', 'wakeP50Ms') },
+  { figure: 'CIR send → WVCI arrived p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('CIR', 'wakeP99Ms') },
+  { figure: 'CIR 1,000 idle bound connections, RSS', unit: 'MB', target: '≤ 30', ok: (v) => v <= 30, get: col('CIR', 'idleCirRssMb') },
+  { figure: 'CIR failures', unit: '', target: '= 0', ok: (v) => v === 0, get: col('CIR', 'cirFailures') },
   { figure: 'idle RSS (empty store)', unit: 'MB', target: '≤ 56', ok: (v) => v <= 56, get: col('IDLE', 'idleRssMb') },
 ]
 
@@ -107,7 +121,7 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, number>[]> = {}
   const scenarios: Array<[string, (run: number) => Promise<Record<string, number>>]> = [
     ['IDLE', () => idle(opts)], ['B1', (r) => b1(opts, r)], ['B2', () => b2(opts)], ['B4', () => b4(opts)], ['B3', (r) => b3(opts, r)],
-    ['B5', (r) => b5(opts, r)],
+    ['B5', (r) => b5(opts, r)], ['B5W', (r) => b5(opts, r, 'wbxml')], ['CIR', (r) => cir(opts, r)],
   ]
   const started = performance.now()
   for (const [name, fn] of scenarios) {
@@ -140,7 +154,7 @@ async function main(): Promise<void> {
   writeFileSync(out, json)
   writeFileSync('bench-results/latest.json', json)
   console.log(`results: ${out}`)
-  if (rows.some((r) => /^B[15] stored/.test(r.figure) && r.runs.some((v) => v !== 0))) process.exitCode = 1
+  if (rows.some((r) => /^B(1|5|5W) stored/.test(r.figure) && r.runs.some((v) => v !== 0))) process.exitCode = 1
 }
 
 main().catch((err) => {

@@ -152,7 +152,7 @@ export class WvClient {
 }
 
 /** the tree with each namespace written once, where it changes (a decoded tree carries it on every element) */
-function bare(e: El, inherited: string): El {
+export function bare(e: El, inherited = ''): El {
   return { ...e, ns: e.ns === inherited ? '' : e.ns, children: e.children.map((c) => bare(c, e.ns)) }
 }
 

@@ -1,15 +1,29 @@
 import { readEnvelope, writeEnvelope } from '../../src/http/wv-csp/envelope.js'
+import { decodeWbxml } from '../../src/http/wv-csp/wbxml/decode.js'
+import { encodeWbxml } from '../../src/http/wv-csp/wbxml/encode.js'
 import { resultEl } from '../../src/http/wv-csp/results.js'
 import { parseXml } from '../../src/http/wv-csp/xml/parse.js'
 import { serialize } from '../../src/http/wv-csp/xml/serialize.js'
 import { e } from '../../src/http/wv-csp/xml/tree.js'
-import { WvClient } from '../wv.js'
+import { bare, WvClient } from '../wv.js'
 import { type BenchClient, percentile, pool } from './client.js'
 import { type Figures, type Options, register, verifyBurst, withServer } from './scenarios.js'
 import { body, userName } from './seed.js'
 import { BenchServer, removeDir } from './server.js'
 
-const CT = 'application/vnd.wv.csp.xml'
+export type Encoding = 'xml' | 'wbxml'
+/** the encoding of this run: WBXML bodies are encoded from the same XML, and answers decoded back to XML text */
+let encoding: Encoding = 'xml'
+
+/** one WV-CSP exchange in the run's encoding; the answer as XML text either way */
+async function wv(c: BenchClient, xml: string): Promise<{ status: number; body: string }> {
+  if (encoding === 'xml') {
+    const a = await c.post('/imps', 'application/vnd.wv.csp.xml', xml)
+    return { status: a.status, body: String(a.body) }
+  }
+  const a = await c.post('/imps', 'application/vnd.wv.csp.wbxml', encodeWbxml(parseXml(xml), '1.2'))
+  return { status: a.status, body: a.raw?.length ? serialize(bare(decodeWbxml(a.raw).root)) : '' }
+}
 /** builds the XML bodies (a WvClient only writes envelopes here; the bench's own connections carry them) */
 const writer = new WvClient('http://unused/imps', '1.2')
 
@@ -20,10 +34,10 @@ function inSession(sessionId: string, tid: string, primitive: string): string {
 
 async function wvLogin(c: BenchClient, method: 'P' | 'N' = 'P'): Promise<string> {
   writer.sessionId = undefined
-  const a = await c.post('/imps', CT, writer.envelope([['Request', '1', `<Login-Request><UserID>wv:${c.userId}</UserID><ClientID><URL>WV:bench-${c.userId}</URL></ClientID><Password>${c.password}</Password><SessionCookie>bench</SessionCookie></Login-Request>`]]))
+  const a = await wv(c, writer.envelope([['Request', '1', `<Login-Request><UserID>wv:${c.userId}</UserID><ClientID><URL>WV:bench-${c.userId}</URL></ClientID><Password>${c.password}</Password><SessionCookie>bench</SessionCookie></Login-Request>`]]))
   const id = /<SessionID>([^<]+)</.exec(String(a.body))?.[1]
   if (!id) throw new Error(`B5 login of ${c.userId}: ${String(a.body).slice(0, 300)}`)
-  if (method === 'N') await c.post('/imps', CT, inSession(id, '2', '<SetDeliveryMethod-Request><DeliveryMethod>N</DeliveryMethod></SetDeliveryMethod-Request>'))
+  if (method === 'N') await wv(c, inSession(id, '2', '<SetDeliveryMethod-Request><DeliveryMethod>N</DeliveryMethod></SetDeliveryMethod-Request>'))
   return id
 }
 
@@ -39,7 +53,7 @@ async function burst(server: BenchServer, senders: Array<{ c: BenchClient; sid: 
     for (let i = next++; i < messages; i = next++) {
       const xml = inSession(sid, String(i), writer.sendXml([`wv:${recipients[i % recipients.length]}`], body(`${tag}-${i}`)))
       const t0 = performance.now()
-      const a = await c.post('/imps', CT, xml)
+      const a = await wv(c, xml)
       latencies[i] = performance.now() - t0
       const text = String(a.body)
       if (a.status !== 200 || !text.includes('<Result><Code>201</Code>') || !text.includes('<DetailedResult><Code>202</Code>')) {
@@ -60,9 +74,9 @@ async function polls(alice: BenchClient, aliceSid: string, bob: BenchClient, bob
   const times: number[] = []
   let failures = 0
   for (let i = 0; i < n; i++) {
-    await alice.post('/imps', CT, inSession(aliceSid, `p${i}`, writer.sendXml(['wv:bob'], body(`b5p-${i}`))))
+    await wv(alice, inSession(aliceSid, `p${i}`, writer.sendXml(['wv:bob'], body(`b5p-${i}`))))
     const t0 = performance.now()
-    const a = await bob.post('/imps', CT, inSession(bobSid, '', '<Polling-Request/>'))
+    const a = await wv(bob, inSession(bobSid, '', '<Polling-Request/>'))
     times.push(performance.now() - t0)
     const text = String(a.body)
     const id = /<NewMessage><MessageInfo><MessageID>([^<]+)</.exec(text)?.[1]
@@ -72,7 +86,7 @@ async function polls(alice: BenchClient, aliceSid: string, bob: BenchClient, bob
       continue
     }
     writer.sessionId = bobSid
-    await bob.post('/imps', CT, writer.envelope([['Response', tid, `<MessageDelivered><MessageID>${id}</MessageID></MessageDelivered>`]]))
+    await wv(bob, writer.envelope([['Response', tid, `<MessageDelivered><MessageID>${id}</MessageID></MessageDelivered>`]]))
   }
   const sorted = times.sort((a, b) => a - b)
   return { pollP50Ms: percentile(sorted, 0.5), pollP99Ms: percentile(sorted, 0.99), pollFailures: failures }
@@ -93,11 +107,12 @@ function xmlCost(n = 20_000): number {
   return (used.user + used.system) / n
 }
 
-/** B5: B1's shape over WV-CSP XML at POST /imps, a poll that finds a message, and the XML cost per message */
-export async function b5(opts: Options, run: number): Promise<Figures> {
+/** B5: B1's shape over WV-CSP at POST /imps (XML, or WBXML as B5W), a poll that finds a message, and the XML cost per message */
+export async function b5(opts: Options, run: number, enc: Encoding = 'xml'): Promise<Figures> {
+  encoding = enc
   const { messages, senders: nSenders, recipients: nRecipients } = opts.sizes
   const dir = BenchServer.freshDataDir()
-  const tag = `b5r${run}`
+  const tag = `b5${enc === 'wbxml' ? 'w' : ''}r${run}`
   const recipients = Array.from({ length: nRecipients }, (_, i) => userName('rcpt', i))
   try {
     let figures!: Figures

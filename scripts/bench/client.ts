@@ -6,6 +6,8 @@ import { SseFrames } from './sse-frames.js'
 export interface Answer {
   status: number
   body: any
+  /** the body's bytes (WBXML answers) */
+  raw?: Buffer
 }
 
 /**
@@ -60,6 +62,7 @@ class Connection {
     const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0)
     if (this.#buf.length < end + 4 + length) return
     const text = this.#buf.toString('utf8', end + 4, end + 4 + length)
+    const raw = this.#buf.subarray(end + 4, end + 4 + length)
     this.#buf = this.#buf.subarray(end + 4 + length)
     let body: unknown = text
     if (text.startsWith('{')) {
@@ -70,7 +73,7 @@ class Connection {
     if (/\r\nconnection: *close/i.test(head)) this.close()
     const w = this.#waiting
     this.#waiting = undefined
-    w?.resolve({ status: Number(head.slice(9, 12)), body })
+    w?.resolve({ status: Number(head.slice(9, 12)), body, raw })
   }
 }
 
@@ -96,8 +99,8 @@ export class BenchClient {
     return this.#exchange(head, payload)
   }
 
-  /** a POST of any body outside the JSON API (WV-CSP XML to /imps); the answer's body is its text */
-  post(path: string, contentType: string, text: string): Promise<Answer> {
+  /** a POST of any body outside the JSON API (WV-CSP XML or WBXML to /imps); the answer's body is its text */
+  post(path: string, contentType: string, text: string | Uint8Array): Promise<Answer> {
     const payload = Buffer.from(text)
     const head = `POST ${path} HTTP/1.1\r\nHost: ${this.server.host}:${this.server.port}\r\nContent-Type: ${contentType}\r\nContent-Length: ${payload.length}\r\n\r\n`
     return this.#exchange(head, payload)

@@ -8,10 +8,10 @@ export async function serve(config: Config, io: Io): Promise<void> {
   const log = stdoutLog()
   const server = await startServer({ config, log })
   io.out(`listening on ${server.url}\n`)
-  if (server.cir) io.out(`CIR (STCP wake-up for phones) on TCP port ${server.cir.port}\n`)
   if (server.generatedAdminPassword) {
     io.out(`dashboard: ${server.url}/admin, password (generated, shown only this once): ${server.generatedAdminPassword}\n`)
   }
+  if (server.cir) io.out(`CIR wake-up for phones (STCP) on TCP port ${server.cir.port}\n`)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

@@ -58,10 +58,11 @@ test('an oversized body is refused before it is read (the JSON door\'s limit), a
   refused(await post(`<WV-CSP-Message xmlns="${V12}">${'<a>'.repeat(100)}${'</a>'.repeat(100)}</WV-CSP-Message>`), /nested deeper/)
 })
 
-test('WBXML is not served yet: 415 with a sentence; a GET tells a person what the URL is for', async () => {
-  const w = await post('\x03\x11\x6a\x00', 'application/vnd.wv.csp.wbxml')
-  assert.equal(w.status, 415)
-  assert.match(w.text, /WBXML is not served yet/)
+test('a WBXML body that stops after its header is a 400 answered in WBXML; a GET tells a person what the URL is for', async () => {
+  const w = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/vnd.wv.csp.wbxml' }, body: new Uint8Array([0x03, 0x11, 0x6a, 0x00]) })
+  assert.equal(w.status, 400)
+  assert.equal(w.headers.get('content-type'), 'application/vnd.wv.csp.wbxml')
+  assert.deepEqual([...new Uint8Array(await w.arrayBuffer())].slice(0, 3), [0x03, 0x11, 0x6a])
   const g = await fetch(url)
   assert.equal(g.status, 200)
   assert.match(await g.text(), /WV-CSP endpoint/)

@@ -122,3 +122,18 @@ test('CIR off, or its port taken: the server starts, says so in the log, and nev
   t = await TestServer.start({ cirPort: 'off' })
   assert.equal(t.server.cir, undefined)
 })
+
+test('listening on every address, TCPAddress is the host the phone reached the server by; PIGEONHOLE_CIR_ADDRESS wins', async () => {
+  t = await TestServer.start({ host: '0.0.0.0' })
+  await t.users('bob')
+  assert.equal(t.server.cir!.address, undefined)
+  const phone = new WvClient(`http://127.0.0.1:${t.server.port}/imps`, '1.1', undefined, 'wbxml')
+  await phone.login('wv:bob', 'bob-password', { stcp: true })
+  assert.deepEqual(phone.cir, { address: '127.0.0.1', port: t.server.cir!.port })
+  await t.destroy()
+  t = await TestServer.start({ cirAddress: 'im.example.org' })
+  await t.users('bob')
+  const other = new WvClient(t.url + '/imps', '1.2', undefined, 'wbxml')
+  await other.login('wv:bob', 'bob-password', { stcp: true })
+  assert.equal(other.cir?.address, 'im.example.org')
+})

@@ -47,7 +47,7 @@ function seeds(): Uint8Array[] {
   return out
 }
 
-function mutate(b: Uint8Array, r: () => number): Uint8Array {
+function mutate(b: Uint8Array, r: () => number): Uint8Array<ArrayBuffer> {
   const a = [...b]
   const n = 1 + Math.floor(r() * 4)
   for (let i = 0; i < n; i++) {

@@ -13,6 +13,8 @@ export interface Ctx {
   sessions: WvSessions
   /** the client's address, asked for only at login (failed-login throttles) */
   address: () => string
+  /** the host name the client reached this server by (its Host header): where a wildcard-bound CIR listener is */
+  host: () => string | undefined
   /** the session the request's SessionID names (every primitive but Login-Request) */
   wv: WvSession
   /** set by Logout-Request: the answer carries no deliveries */

@@ -23,9 +23,9 @@ export interface Exchange {
  * TransactionID; Response mode → the client acknowledging something of ours), then, up to the client's
  * MultiTrans (at least one for a Polling-Request), what waits for the session, each in a fresh server TID.
  */
-export async function exchange(core: Core, sessions: WvSessions, ids: Ids, address: () => string, msg: InMessage): Promise<Exchange> {
+export async function exchange(core: Core, sessions: WvSessions, ids: Ids, address: () => string, msg: InMessage, host: () => string | undefined = () => undefined): Promise<Exchange> {
   const out: OutTransaction[] = []
-  const base = { core, version: msg.version, ns: NAMESPACES[msg.version], ids, sessions, address }
+  const base = { core, version: msg.version, ns: NAMESPACES[msg.version], ids, sessions, address, host }
   let ctx: Ctx | undefined
   let refused: ImpsError | undefined
   let polled = false

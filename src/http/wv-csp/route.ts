@@ -58,12 +58,18 @@ export function wvCspRoutes(core: Core): Hono {
       }
       throw err
     }
-    const { transactions, poll } = await exchange(core, sessions, ids, () => clientAddress(c), msg)
+    const { transactions, poll } = await exchange(core, sessions, ids, () => clientAddress(c), msg, () => hostOf(c.req.header('host')))
     // nothing to say (a poll with nothing waiting, only acknowledgements): an empty answer (AOSP HttpDataChannel)
     if (!transactions.length) return c.body('', 200, { 'Content-Length': '0' })
     return send(c, 200, encoding, msg.version, writeEnvelope(msg.version, msg.session, transactions, poll))
   })
   return app
+}
+
+/** `example.org:8080` → `example.org`, `[::1]:8080` → `::1` */
+function hostOf(header: string | undefined): string | undefined {
+  const m = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::\d+)?$/i.exec(header ?? '')
+  return m ? (m[1] ?? m[2]) : undefined
 }
 
 function firstTid(ts: InTransaction[] | undefined): string {

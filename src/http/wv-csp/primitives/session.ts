@@ -74,13 +74,18 @@ export async function clientCapability(ctx: Ctx, p: El): Promise<El> {
     caps.acceptedContentTypes.map((t) => e('AcceptedContentType', t)),
     e('AcceptedContentLength', caps.acceptedContentLength),
     e('SupportedBearer', 'HTTP'),
-    stcp && [e('SupportedCIRMethod', 'STCP'), cir.address !== undefined && e('TCPAddress', cir.address), e('TCPPort', cir.port)],
+    stcp && [e('SupportedCIRMethod', 'STCP'), tcpAddress(ctx) !== undefined && e('TCPAddress', tcpAddress(ctx)), e('TCPPort', cir.port)],
     e('MultiTrans', wv.multiTrans),
     parserSize !== undefined && e('ParserSize', parserSize),
     e('ServerPollMin', Math.max(SERVER_POLL_MIN, intAt(list, 'ServerPollMin') ?? 0)),
   ]
   if (ctx.version === '1.1') return e('ClientCapability-Response', [clientIdOf(p).el, e('CapabilityList', agreed)])
   return e('ClientCapability-Response', [e('AgreedCapabilityList', agreed)])
+}
+
+/** the configured CIR address, else (a wildcard listener) the host the phone reached this server by */
+function tcpAddress(ctx: Ctx): string | undefined {
+  return ctx.sessions.cir?.address ?? ctx.host()
 }
 
 /** Service-Request: AllFunctions lists what is served; nothing is put in Functions (S60 reads it as denied) */
