@@ -48,12 +48,12 @@ export function wvCspRoutes(core: Core): Hono {
     } catch (err) {
       if (err instanceof XmlRefused || err instanceof WbxmlRefused) {
         const what = encoding === 'wbxml' ? 'WV-CSP WBXML' : 'WV-CSP XML'
-        core.log('wv-csp', 'refused', { encoding, reason: err.message })
+        core.log('wv-csp', 'refused', { encoding, address: clientAddress(c), reason: err.message })
         return refusal(c, encoding, guess, { type: 'Inband' }, '', `Bad request: the body is not ${what} (${err.message})`)
       }
       if (err instanceof EnvelopeRefused) {
         const p = err.partial
-        core.log('wv-csp', 'refused', { encoding, reason: err.message })
+        core.log('wv-csp', 'refused', { encoding, address: clientAddress(c), reason: err.message })
         return refusal(c, encoding, p.version ?? guess, p.session ?? { type: 'Inband' }, firstTid(p.transactions), `Bad request: ${err.message}`)
       }
       throw err
