@@ -102,7 +102,8 @@ export function service(_ctx: Ctx, p: El): El {
         e('IMFeat', [
           e('IMSendFunc', [e('MDELIV')]),
           e('IMReceiveFunc', [e('SETD'), e('GETLM'), e('GETM'), e('REJCM'), e('NOTIF'), e('NEWM')]),
-          e('IMAuthFunc', [e('GETBL'), e('BLENT')]),
+          // GLBLU (get the list of blocked users): every token table has it (0x021C); none has a GETBL
+          e('IMAuthFunc', [e('GLBLU'), e('BLENT')]),
         ]),
       ]),
     ]),
