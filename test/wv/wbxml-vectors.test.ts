@@ -70,6 +70,8 @@ test('tokens a version lacks are never emitted: AutoSubscribe in 1.1, 1.2-only t
   assert.equal(TABLES['1.1'].tagCodes.get('BlockUser-Request'), 0x0606)
   assert.equal(TABLES['1.3'].valueCodes.get('IM_ONLINE'), undefined)
   assert.equal(TABLES['1.2'].valueCodes.get('IM_ONLINE'), 0x6a)
+  const status: El = { name: 'StatusText', ns: '', text: 'Open', children: [] }
+  assert.ok(Buffer.from(encodeWbxml(status, '1.2')).includes(Buffer.from('\x03Open\0', 'latin1')), 'free text stays inline even when it equals a value token')
   const el: El = { name: 'WV-CSP-Message', ns: '', text: '', children: [{ name: 'AutoSubscribe', ns: '', text: 'T', children: [] }] }
   const out = encodeWbxml(el, '1.1')
   assert.ok(Buffer.from(out).includes(Buffer.from('AutoSubscribe\0')), 'written as a LITERAL from the string table')

@@ -1,14 +1,14 @@
 import type { Version } from '../version.js'
 import type { El } from '../xml/tree.js'
-import { INTEGER_ELEMENTS, PUBLIC_IDS, TABLES, type TokenTable, XMLNS_TOKENS } from './tokens.js'
+import { FREE_TEXT_ELEMENTS, INTEGER_ELEMENTS, PUBLIC_IDS, TABLES, type TokenTable, XMLNS_TOKENS } from './tokens.js'
 
 /**
  * Encodes an element tree as WV-CSP WBXML in one version's tokens: header 03, the version's public id, UTF-8,
  * a string table holding only names that version has no token for (written as LITERAL, never as another
  * version's token). Every element gets the content flag and an END (AOSP's encoder does so too); xmlns travels
  * as its attribute token plus the rest as an inline string; exact value-table matches become EXT_T_0 (S60 loses
- * an inline "T"); whole numbers in integer elements become OPAQUE; everything else, DateTime included, is an
- * inline string. Whitespace-only text is dropped, except inside ContentData.
+ * an inline "T"), except in free text; whole numbers in integer elements become OPAQUE; everything else,
+ * DateTime included, is an inline string. Whitespace-only text is dropped, except inside ContentData.
  */
 export function encodeWbxml(root: El, version: Version): Uint8Array<ArrayBuffer> {
   return new Encoder(TABLES[version]).document(root, PUBLIC_IDS[version])
@@ -70,7 +70,7 @@ class Encoder {
       this.#out.push(0xc3, ...mbUint(bytes.length), ...bytes)
       return
     }
-    const token = el.name === 'ContentData' ? undefined : this.table.valueCodes.get(text)
+    const token = FREE_TEXT_ELEMENTS.has(el.name) ? undefined : this.table.valueCodes.get(text)
     if (token !== undefined) this.#out.push(0x80, ...mbUint(token))
     else this.#inline(text)
   }

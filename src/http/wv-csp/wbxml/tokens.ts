@@ -117,3 +117,12 @@ export const INTEGER_ELEMENTS = new Set([
   'AcceptedContentLength', 'SearchLimit', 'SearchIndex', 'SearchFindings', 'Validity', 'MultiTransPerMessage', 'AcceptedPullLength',
   'AcceptedPushLength', 'AcceptedRichContentLength', 'AcceptedTextContentLength', 'SessionPriority', 'UserSessionLimit', 'HistoryPeriod', 'MaxWatcherList',
 ])
+
+/**
+ * Elements whose text is people's words or identifiers: written inline even when it happens to equal a value token
+ * ("Open" as a status, a user called "N"), so that a phone never has to expand a token where no DTD expects one.
+ */
+export const FREE_TEXT_ELEMENTS = new Set([
+  'ContentData', 'StatusText', 'Description', 'UserID', 'Name', 'Alias', 'ScreenName', 'SName', 'SessionCookie', 'SessionID',
+  'TransactionID', 'MessageID', 'Password', 'URL', 'MSISDN', 'ContactList', 'GroupID', 'SearchString', 'Nonce', 'DisplayName',
+])
