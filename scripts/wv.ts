@@ -229,10 +229,8 @@ async function main(argv: string[]): Promise<number> {
       if (!c.sessionId) return 1
     } else if (cmd === 'cir') await holdCir(c, url, seconds)
     else if (cmd === 'send') await c.send(arg(), arg(), { report })
-    else if (cmd === 'poll') {
-      await c.poll()
-      await c.ack()
-    } else if (cmd === 'messages') await c.request('<GetMessageList-Request/>')
+    else if (cmd === 'poll') await c.poll()
+    else if (cmd === 'messages') await c.request('<GetMessageList-Request/>')
     else if (cmd === 'get') await c.request(`<GetMessage-Request><MessageID>${esc(arg())}</MessageID></GetMessage-Request>`)
     else if (cmd === 'presence') {
       const users = argv.splice(0).length ? [] : [me()]
@@ -263,6 +261,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(`unknown command "${cmd}"\n${HELP}`)
       return 2
     }
+    // as a phone does: what the server sent along with any answer (a NewMessage after login, say) is answered now
+    if (c.sessionId) await c.ack()
   }
   if (c.sessionId) writeFileSync(stateFile, JSON.stringify({ url, version, sessionId: c.sessionId, user: state.user, wbxml, cookie: c.cookie, cir: c.cir }))
   else rmSync(stateFile, { force: true })

@@ -41,18 +41,18 @@ export function ReportsTable({ reports, outcome, now }: ReportsProps) {
       ) : (
         <>
           <div class="table-wrap">
-            <table class="reports">
+            <table class="reports stack">
               <thead>
                 <tr><th>When</th><th>Sender</th><th>Recipient</th><th>Outcome</th><th>Message</th></tr>
               </thead>
               <tbody>
                 {reports.items.map((r) => (
                   <tr class="report" data-code={String(r.code)}>
-                    <td><time title={iso(r.at)}>{ago(r.at, now)}</time></td>
-                    <td><a href={`/admin/users/${encodeURIComponent(r.owner)}`}>{r.owner}</a></td>
-                    <td><a href={`/admin/users/${encodeURIComponent(r.recipient)}`}>{r.recipient}</a></td>
-                    <td><Outcome code={r.code} text={r.text} /></td>
-                    <td><code>{r.messageId}</code></td>
+                    <td data-label="When"><time title={iso(r.at)}>{ago(r.at, now)}</time></td>
+                    <td data-label="Sender"><a href={`/admin/users/${encodeURIComponent(r.owner)}`}>{r.owner}</a></td>
+                    <td data-label="Recipient"><a href={`/admin/users/${encodeURIComponent(r.recipient)}`}>{r.recipient}</a></td>
+                    <td data-label="Outcome"><Outcome code={r.code} text={r.text} /></td>
+                    <td class="full" data-label="Message"><code>{r.messageId}</code></td>
                   </tr>
                 ))}
               </tbody>

@@ -14,11 +14,11 @@ export function SettingsPage(props: SettingsProps & { session: AdminSession }) {
         <h2>Effective configuration</h2>
         <p class="hint">Set by environment variables or the same names as flags; flags win. Restart to change. Secrets are masked.</p>
         <div class="table-wrap">
-          <table class="settings">
+          <table class="settings stack">
             <thead><tr><th>Variable</th><th>Flag</th><th>Value</th></tr></thead>
             <tbody>
               {props.settings.map((s) => (
-                <tr><td><code>{s.env}</code></td><td><code>{s.flag}</code></td><td>{s.value}</td></tr>
+                <tr><td class="full" data-label="Variable"><code>{s.env}</code></td><td data-label="Flag"><code>{s.flag}</code></td><td data-label="Value">{s.value}</td></tr>
               ))}
             </tbody>
           </table>

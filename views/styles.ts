@@ -118,6 +118,12 @@ body.bare main { max-width: 380px; padding-top: 12vh; }
   .grid2 { grid-template-columns: 1fr; }
   td.wide { min-width: 160px; }
   .usage meter { width: 4.5rem; }
+  table.stack thead { display: none; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; }
+  table.stack tr { display: grid; grid-template-columns: 1fr 1fr; gap: .1rem .6rem; padding: .6rem 0; border-bottom: 1px solid var(--line); }
+  table.stack td { border: 0; padding: .1rem 0; overflow-wrap: anywhere; }
+  table.stack td[data-label]::before { content: attr(data-label); display: block; font-size: .7rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+  table.stack td.full { grid-column: 1 / -1; }
   table.queue thead { display: none; }
   table.queue, table.queue tbody, table.queue tr, table.queue td { display: block; }
   table.queue tr { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: .1rem .6rem; padding: .6rem 0; border-bottom: 1px solid var(--line); }

@@ -5,7 +5,7 @@ import { CODES, type Code } from './codes.js'
 /** one line of the dashboard's "recent activity": a send, a settled copy, a login or logout */
 export interface ActivityEntry {
   at: number
-  kind: 'sent' | 'settled' | 'login' | 'logout' | 'purged' | 'user'
+  kind: 'sent' | 'settled' | 'login' | 'logout' | 'purged' | 'user' | 'lockout'
   /** who acted or whose mailbox it concerns */
   user: string
   text: string
@@ -38,7 +38,7 @@ export class ActivityRing {
   }
 }
 
-const SHOWN = new Set<CoreEvent['type']>(['MessageSent', 'MessageSettled', 'SessionStarted', 'SessionEnded', 'MailboxPurged', 'UserCreated'])
+const SHOWN = new Set<CoreEvent['type']>(['MessageSent', 'MessageSettled', 'SessionStarted', 'SessionEnded', 'MailboxPurged', 'UserCreated', 'LoginLockedOut'])
 
 function describe(e: CoreEvent): Omit<ActivityEntry, 'at'> | undefined {
   switch (e.type) {
@@ -59,6 +59,8 @@ function describe(e: CoreEvent): Omit<ActivityEntry, 'at'> | undefined {
       return { kind: 'purged', user: e.userId, text: `admin purged ${e.count} message(s)` }
     case 'UserCreated':
       return { kind: 'user', user: e.userId, text: 'account created' }
+    case 'LoginLockedOut':
+      return { kind: 'lockout', user: e.userId, code: 429, text: `locked out after failed logins (last from ${e.address}); the owner can still log in from another address` }
     default:
       return undefined
   }

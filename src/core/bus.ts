@@ -21,6 +21,8 @@ export type CoreEvent =
   /** who may see a user's presence may have changed (their contact or block lists) */
   | { type: 'PresenceRulesChanged'; userId: string }
   | { type: 'UserCreated'; userId: string }
+  /** failed logins shut an address out of an account (or out of every account) */
+  | { type: 'LoginLockedOut'; userId: string; address: string }
   | { type: 'MailboxPurged'; userId: string; count: number }
 
 export type CoreListener = (e: CoreEvent) => void

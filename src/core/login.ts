@@ -47,8 +47,10 @@ export async function checkedAuthenticate(core: Core, userId: string, password: 
     return user
   } catch (err) {
     if (err instanceof ImpsError && err.code === 409) {
+      const wasLocked = core.loginGuard.locked(userId)
       core.loginGuard.failed(userId, address)
       core.log('sessions', 'login_failed', { user: userId, address })
+      if (!wasLocked && core.loginGuard.locked(userId)) core.bus.publish({ type: 'LoginLockedOut', userId, address })
     }
     throw err
   }

@@ -124,6 +124,24 @@ describe('the chat page in headless Chromium: alice and bob, each in a browser o
     assert.equal(await phone.scrollsSideways(), false)
   })
 
+  it('carol changes her password from the page: a wrong current one is refused with a sentence, then the new one works', async () => {
+    await srv.users('carol')
+    const p = await ChatPage.open(await ChatPage.context(browser), srv.url)
+    await p.logIn('carol')
+    await p.page.getByText('Change your password').click()
+    await p.page.getByLabel('Current password').fill('not-my-password')
+    await p.page.getByLabel('New password (8 characters or more)').fill('a-brand-new-secret')
+    await p.page.getByRole('button', { name: 'Change password' }).click()
+    await p.page.locator('#password-error', { hasText: 'Invalid password' }).waitFor()
+    await p.page.getByLabel('Current password').fill('carol-password')
+    await p.page.getByRole('button', { name: 'Change password' }).click()
+    await p.page.locator('#toast', { hasText: 'Your password is changed.' }).waitFor()
+    assert.equal((await srv.client('carol').login({ password: 'a-brand-new-secret' })).body.result.code, 200)
+    assert.equal((await srv.client('carol').login()).body.result.code, 409, 'the old one no longer works')
+    // the wrong password was answered 409 (HTTP 401), which the browser logs; nothing else may be
+    assert.deepEqual(p.unexpected().filter((x) => !/status of 401/.test(x)), [])
+  })
+
   it('a body of <img src=x onerror=alert(1)> and one with U+202E show as text', async () => {
     bob = await opened(bobBrowser)
     await bob.logIn('bob')

@@ -59,6 +59,17 @@ export function chatPage(opts: { registrationOpen: boolean; script: string; styl
         <p id="add-error" class="error" role="alert"></p>
         <button type="submit">Add</button>
       </form>
+      <details id="password-box" class="add">
+        <summary>Change your password</summary>
+        <form id="password-form">
+          <label for="password-current">Current password</label>
+          <input id="password-current" type="password" required autocomplete="current-password">
+          <label for="password-new">New password (8 characters or more)</label>
+          <input id="password-new" type="password" required minlength="8" autocomplete="new-password">
+          <p id="password-error" class="error" role="alert"></p>
+          <button type="submit">Change password</button>
+        </form>
+      </details>
       <section id="blocked-section" class="blocked" aria-labelledby="blocked-title" hidden>
         <h3 id="blocked-title">Blocked</h3>
         <ul id="blocked-list" role="list"></ul>

@@ -154,6 +154,15 @@ function wire(): void {
     const a = await api.post('/presence', { availability: field('me-availability'), statusText: field('me-status') })
     toast(a.result.code === 200 ? 'Your presence is updated.' : a.result.text)
   })
+  byId('password-form').addEventListener('submit', async (e) => {
+    e.preventDefault()
+    const a = await api.post('/password', { password: field('password-current'), newPassword: field('password-new') })
+    setText(byId('password-error'), a.result.code === 200 ? '' : a.result.text)
+    if (a.result.code !== 200) return
+    ;(byId('password-form') as HTMLFormElement).reset()
+    byId<HTMLDetailsElement>('password-box').open = false
+    toast('Your password is changed.')
+  })
   byId('add-form').addEventListener('submit', async (e) => {
     e.preventDefault()
     if (!ctx) return
