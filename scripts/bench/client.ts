@@ -36,7 +36,8 @@ class Connection {
   }
 
   #connect(): net.Socket {
-    if (this.#socket && !this.#socket.destroyed) return this.#socket
+    // a keep-alive connection the server ended while idle (its 5 s timeout) is replaced, not written to
+    if (this.#socket && !this.#socket.destroyed && this.#socket.writable) return this.#socket
     const socket = net.connect({ host: this.host, port: this.port, noDelay: true })
     this.#buf = Buffer.alloc(0)
     socket.on('data', (chunk: Buffer) => {
