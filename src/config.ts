@@ -30,6 +30,10 @@ export interface Config {
   corsOrigins: string[]
   /** this server's domain: how WV-CSP writes user ids (`wv:alice@domain`); none by default (PROTOCOL.md 9, 10) */
   domain: string | undefined
+  /** a PostgreSQL URL: several nodes share one database (PROTOCOL.md 11); none: the embedded store in dataDir */
+  databaseUrl: string | undefined
+  /** how many connections each node keeps to the database */
+  databasePool: number
 }
 
 /** variables the program reads that are not configuration settings */
@@ -103,6 +107,11 @@ const SETTINGS: Setting[] = [
     }
     return raw.toLowerCase()
   } },
+  { env: 'PIGEONHOLE_DATABASE_URL', key: 'databaseUrl', secret: true, parse: (raw) => {
+    if (!/^postgres(ql)?:\/\/\S+$/.test(raw.trim())) throw new ConfigError('expected a URL like postgres://user:password@host:5432/pigeonhole')
+    return raw.trim()
+  } },
+  { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
 ]
 
 export function defaultConfig(): Config {
@@ -128,6 +137,8 @@ export function defaultConfig(): Config {
     metricsToken: undefined,
     corsOrigins: [],
     domain: undefined,
+    databaseUrl: undefined,
+    databasePool: 10,
   }
 }
 
