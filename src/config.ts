@@ -37,7 +37,7 @@ export interface Config {
 }
 
 /** variables the program reads that are not configuration settings */
-const OTHER_VARIABLES = ['PIGEONHOLE_USER_PASSWORD', 'PIGEONHOLE_UPDATE_DOCS']
+const OTHER_VARIABLES = ['PIGEONHOLE_USER_PASSWORD', 'PIGEONHOLE_UPDATE_DOCS', 'PIGEONHOLE_TEST_POSTGRES']
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
 

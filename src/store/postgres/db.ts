@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg'
+import { ImpsError } from '../../core/codes.js'
 
 /** SQLSTATEs after which a transaction is simply run again: serialization failure, deadlock detected */
 const RETRYABLE = new Set(['40001', '40P01'])
@@ -42,4 +43,15 @@ export function describeUrl(url: string): string {
   } catch {
     return 'the database'
   }
+}
+
+/** Node's socket errors, and SQLSTATE classes 08 (connection exception) and 57P0x (the server shut down or is starting) */
+const LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|08...|57P0[1-3])$/
+const LOST_TEXT = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/
+
+/** a lost database as the 503 every door answers (nothing was changed, try again); any other error unchanged */
+export function unreachable(err: unknown): unknown {
+  const e = err as { code?: string; message?: string }
+  if (err instanceof ImpsError || !(LOST.test(e?.code ?? '') || LOST_TEXT.test(e?.message ?? ''))) return err
+  return new ImpsError(503, 'Service unavailable: the server cannot reach its database; nothing was changed, try again later', { cause: e.message })
 }

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
-import { describeUrl, num, transaction } from './db.js'
+import { describeUrl, num, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { migrate } from './schema.js'
 import { addCopies } from './send.js'
@@ -21,7 +21,7 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   #closed = false
 
-  private constructor(readonly pool: pg.Pool) {}
+  private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
 
   /** connects, applies the schema steps this database lacks, and refuses one that is unreachable or newer */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -45,7 +45,7 @@ export class PostgresStore implements Store {
       throw new DatabaseError(`cannot prepare the database at ${describeUrl(url)}: ${(err as Error).message}`)
     }
     client.release()
-    return new PostgresStore(pool)
+    return new PostgresStore(pool, log)
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -80,7 +80,7 @@ export class PostgresStore implements Store {
   async addMessages(copies: NewCopy[]): Promise<CopyVerdict[]> {
     this.#open()
     if (copies.length === 0) return []
-    return transaction(this.pool, (client) => addCopies(client, copies))
+    return this.#guard(transaction(this.pool, (client) => addCopies(client, copies)))
   }
 
   async listMessages(recipient: string): Promise<StoredMessage[]> {
@@ -93,7 +93,7 @@ export class PostgresStore implements Store {
 
   async removeMessage(recipient: string, id: string, outcome: Settlement): Promise<StoredMessage | undefined> {
     this.#open()
-    return transaction(this.pool, (client) => settle(client, recipient, id, outcome))
+    return this.#guard(transaction(this.pool, (client) => settle(client, recipient, id, outcome)))
   }
 
   async settledOutcome(recipient: string, id: string): Promise<number | undefined> {
@@ -172,7 +172,18 @@ export class PostgresStore implements Store {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async #query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<any>> {
     this.#open()
-    return this.pool.query(sql, params)
+    return this.#guard(this.pool.query(sql, params))
+  }
+
+  /** a lost database becomes the 503 the doors answer (logged here, with the cause) */
+  async #guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work
+    } catch (err) {
+      const mapped = unreachable(err)
+      if (mapped !== err) this.log('unreachable', { error: (err as Error).message })
+      throw mapped
+    }
   }
 
   #open(): void {
