@@ -218,6 +218,18 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
       : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
       : s.key === 'domain' ? (config.domain ?? '(none)')
+      : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
+}
+
+/** a database URL as it may be shown: the password, if any, masked */
+function maskPassword(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '••••••'
+    return decodeURI(u.toString())
+  } catch {
+    return '•••••• (set)'
+  }
 }

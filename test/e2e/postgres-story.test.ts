@@ -48,9 +48,11 @@ describe('the seed story on PostgreSQL: two servers on one database, alice on on
       const refused = await carol.send('dave', 'anyone there?')
       assert.equal(refused.status, 503)
       assert.equal(refused.body.result.code, 503)
+      assert.equal((await fetch(`${node1.url}/healthz`)).status, 503, 'the health check says so')
     } finally {
       await c.start()
     }
+    assert.equal((await fetch(`${node1.url}/healthz`)).status, 200)
     const sent = await carol.send('dave', 'back again')
     assert.deepEqual(sent.body.result.details?.[0]?.code, 202)
   })
