@@ -169,7 +169,6 @@ export class PostgresStore implements Store {
     await this.pool.end()
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async #query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<any>> {
     this.#open()
     return this.#guard(this.pool.query(sql, params))

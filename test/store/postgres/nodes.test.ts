@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { ImpsError } from '../../../src/core/codes.js'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { DatabaseError } from '../../../src/store/postgres/errors.js'
 import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
@@ -67,8 +68,10 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
     await a.addMessages(copies([msg('bob')]))
     const c = await cluster()
     await c.stop()
-    await assert.rejects(a.addMessages(copies([msg('bob')])), 'no database, no acknowledgement')
-    await assert.rejects(b.checkWritable())
+    const unavailable = (err: unknown) => err instanceof ImpsError && err.code === 503
+    await assert.rejects(a.addMessages(copies([msg('bob')])), unavailable, 'no database, no acknowledgement: 503 at every door')
+    await assert.rejects(b.checkWritable(), unavailable)
+    await assert.rejects(b.listMessages('bob'), unavailable)
     await c.start()
     assert.deepEqual(await a.addMessages(copies([msg('bob')])), ['stored'])
     await b.checkWritable()
