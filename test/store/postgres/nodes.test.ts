@@ -4,6 +4,7 @@ import { ImpsError } from '../../../src/core/codes.js'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { DatabaseError } from '../../../src/store/postgres/errors.js'
 import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
+import { CHANNEL, hint } from '../../../src/store/postgres/send.js'
 import pg from 'pg'
 import { copies, msg, report } from '../../support/records.js'
 import { postgresSkipReason, useTestCluster } from '../../support/postgres.js'
@@ -77,6 +78,24 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
     await b.checkWritable()
     assert.equal((await b.listMessages('bob')).length, 2, 'the first was kept, the one during the outage never stored')
     await Promise.all([a.close(), b.close()])
+  })
+
+  it('a send NOTIFYs a small hint in its transaction (the recipient and id, never the body); a refused one says nothing', async () => {
+    const [a, b, url] = await twoNodes()
+    const listener = new pg.Client({ connectionString: url })
+    await listener.connect()
+    const heard: string[] = []
+    listener.on('notification', (n) => heard.push(n.payload ?? ''))
+    await listener.query(`LISTEN ${CHANNEL}`)
+    const m = msg('bob')
+    await a.addMessages(copies([m]))
+    await b.addMessages([{ message: msg('bob'), limits: { ...roomy, inboxMaxMessages: 1 } }])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.deepEqual(heard.map((p) => JSON.parse(p)), [{ m: [['bob', m.id]] }])
+    await listener.end()
+    await Promise.all([a.close(), b.close()])
+    const many = Array.from({ length: 400 }, (_, i) => [`user${i % 3}`, `id-${i}-xxxxxxxxxxxxxxxx`] as [string, string])
+    assert.deepEqual(JSON.parse(hint(many)), { r: ['user0', 'user1', 'user2'] }, 'too long for NOTIFY: the boxes only')
   })
 
   it('refuses a database with a newer schema, and one that cannot be reached, in one sentence', async () => {
