@@ -55,3 +55,10 @@ export function unreachable(err: unknown): unknown {
   if (err instanceof ImpsError || !(LOST.test(e?.code ?? '') || LOST_TEXT.test(e?.message ?? ''))) return err
   return new ImpsError(503, 'Service unavailable: the server cannot reach its database; nothing was changed, try again later', { cause: e.message })
 }
+
+/** an error in a few words, on one line (an AggregateError of several addresses has no message of its own) */
+export function reason(err: unknown): string {
+  const e = err as { message?: string; code?: string; errors?: Array<{ message?: string }> }
+  const text = e?.message || e?.errors?.map((x) => x.message).join('; ') || e?.code || String(err)
+  return text.replace(/\s+/g, ' ').trim()
+}

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
-import { describeUrl, num, transaction, unreachable } from './db.js'
+import { describeUrl, num, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { migrate } from './schema.js'
 import { addCopies } from './send.js'
@@ -34,7 +34,7 @@ export class PostgresStore implements Store {
       client = await pool.connect()
     } catch (err) {
       await pool.end().catch(() => {})
-      throw new DatabaseError(`cannot reach the database at ${describeUrl(url)}: ${(err as Error).message}; check PIGEONHOLE_DATABASE_URL and that PostgreSQL is running`)
+      throw new DatabaseError(`cannot reach the database at ${describeUrl(url)}: ${reason(err)}; check PIGEONHOLE_DATABASE_URL and that PostgreSQL is running`)
     }
     try {
       await migrate(client)
@@ -42,7 +42,7 @@ export class PostgresStore implements Store {
       client.release(true)
       await pool.end().catch(() => {})
       if (err instanceof DatabaseError) throw err
-      throw new DatabaseError(`cannot prepare the database at ${describeUrl(url)}: ${(err as Error).message}`)
+      throw new DatabaseError(`cannot prepare the database at ${describeUrl(url)}: ${reason(err)}`)
     }
     client.release()
     return new PostgresStore(pool, log)
