@@ -4,7 +4,7 @@ import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStat
 import { describeUrl, num, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { migrate } from './schema.js'
-import { addCopies } from './send.js'
+import { addCopies, CounterRows, usersOf } from './send.js'
 import { settle } from './settle.js'
 
 export interface PostgresStoreOptions {
@@ -20,6 +20,7 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements Store {
   #closed = false
+  readonly #counters = new CounterRows()
 
   private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
 
@@ -80,7 +81,10 @@ export class PostgresStore implements Store {
   async addMessages(copies: NewCopy[]): Promise<CopyVerdict[]> {
     this.#open()
     if (copies.length === 0) return []
-    return this.#guard(transaction(this.pool, (client) => addCopies(client, copies)))
+    return this.#guard((async () => {
+      await this.#counters.ensure(this.pool, usersOf(copies))
+      return transaction(this.pool, (client) => addCopies(client, copies))
+    })())
   }
 
   async listMessages(recipient: string): Promise<StoredMessage[]> {
