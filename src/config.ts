@@ -37,10 +37,14 @@ export interface Config {
   /** CIR connections in all, and from one address: the listener is reachable from the LAN */
   cirMaxConnections: number
   cirMaxPerAddress: number
+  /** a PostgreSQL URL: several nodes share one database (PROTOCOL.md 11); none: the embedded store in dataDir */
+  databaseUrl: string | undefined
+  /** how many connections each node keeps to the database */
+  databasePool: number
 }
 
 /** variables the program reads that are not configuration settings */
-const OTHER_VARIABLES = ['PIGEONHOLE_USER_PASSWORD', 'PIGEONHOLE_UPDATE_DOCS']
+const OTHER_VARIABLES = ['PIGEONHOLE_USER_PASSWORD', 'PIGEONHOLE_UPDATE_DOCS', 'PIGEONHOLE_TEST_POSTGRES']
 
 export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
 
@@ -114,6 +118,11 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_CIR_ADDRESS', key: 'cirAddress', parse: text },
   { env: 'PIGEONHOLE_CIR_MAX_CONNECTIONS', key: 'cirMaxConnections', parse: int(1, 1_000_000) },
   { env: 'PIGEONHOLE_CIR_MAX_PER_ADDRESS', key: 'cirMaxPerAddress', parse: int(1, 1_000_000) },
+  { env: 'PIGEONHOLE_DATABASE_URL', key: 'databaseUrl', secret: true, parse: (raw) => {
+    if (!/^postgres(ql)?:\/\/\S+$/.test(raw.trim())) throw new ConfigError('expected a URL like postgres://user:password@host:5432/pigeonhole')
+    return raw.trim()
+  } },
+  { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
 ]
 
 export function defaultConfig(): Config {
@@ -143,6 +152,8 @@ export function defaultConfig(): Config {
     cirAddress: undefined,
     cirMaxConnections: 5000,
     cirMaxPerAddress: 32,
+    databaseUrl: undefined,
+    databasePool: 10,
   }
 }
 
@@ -223,6 +234,18 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
       : s.key === 'domain' ? (config.domain ?? '(none)')
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
+      : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
+}
+
+/** a database URL as it may be shown: the password, if any, masked */
+function maskPassword(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '••••••'
+    return decodeURI(u.toString())
+  } catch {
+    return '•••••• (set)'
+  }
 }

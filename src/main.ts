@@ -3,6 +3,7 @@ import { ConfigError } from './config.js'
 import { ImpsError } from './core/codes.js'
 import { StartupError } from './server.js'
 import { DataDirError } from './store/embedded/lock.js'
+import { DatabaseError } from './store/postgres/errors.js'
 
 /** `pigeonhole [serve|user …|admin passwd|stats] [--flags]`: see src/cli/help.ts */
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ main().catch((err) => {
     process.stderr.write(`pigeonhole: ${err.message}\nRun "pigeonhole --help" for the commands.\n`)
     process.exit(2)
   }
-  const known = err instanceof ConfigError || err instanceof DataDirError || err instanceof StartupError || err instanceof ImpsError
+  const known = err instanceof ConfigError || err instanceof DataDirError || err instanceof DatabaseError || err instanceof StartupError || err instanceof ImpsError
   process.stderr.write(`pigeonhole: ${known ? err.message : (err as Error).stack ?? String(err)}\n`)
   process.exit(err instanceof ImpsError ? 1 : known ? 2 : 1)
 })

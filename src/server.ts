@@ -14,6 +14,7 @@ import { sweep } from './core/expiry.js'
 import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
 import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
+import { PostgresStore } from './store/postgres/postgres-store.js'
 import type { Store } from './store/store.js'
 
 export interface RunningServer {
@@ -34,7 +35,7 @@ export interface ServerOptions {
   clock?: Clock
   ids?: Ids
   log?: Log
-  /** defaults to the lowdb store in config.dataDir */
+  /** defaults to PostgreSQL when config.databaseUrl is set, else the lowdb store in config.dataDir */
   store?: Store
   /** options for the default lowdb store (tests put a failing file system under it) */
   storeOptions?: LowdbStoreOptions
@@ -46,10 +47,13 @@ export interface ServerOptions {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const metrics = new Metrics()
-  const store = opts.store ?? (await LowdbStore.open(opts.config.dataDir, {
-    log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
-    onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
-  }))
+  const { databaseUrl, databasePool } = opts.config
+  const store = opts.store ?? (databaseUrl
+    ? await PostgresStore.open(databaseUrl, { poolSize: databasePool, log: (e, f) => log('store', e, f) })
+    : await LowdbStore.open(opts.config.dataDir, {
+      log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
+      onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
+    }))
   const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log, metrics })
   const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
   let server: ReturnType<typeof serve>

@@ -11,6 +11,9 @@ import { generatePassword } from '../core/passwords.js'
 import { LowdbStore } from '../store/embedded/lowdb-store.js'
 import { backupDataDir, restoreDataDir } from '../store/embedded/backup.js'
 import { DataDirError } from '../store/embedded/lock.js'
+import { describeUrl } from '../store/postgres/db.js'
+import { DatabaseError } from '../store/postgres/errors.js'
+import { PostgresStore } from '../store/postgres/postgres-store.js'
 import { type Args, expect, flagString } from './args.js'
 import { COMMANDS } from './help.js'
 
@@ -21,13 +24,16 @@ export interface Io {
 
 /**
  * Opens the data directory (taking its lock: refused while a server runs), runs `fn`, closes it. A command
- * that only reads refuses a directory that holds no store, and creates nothing there.
+ * that only reads refuses a directory that holds no store, and creates nothing there. With a database URL the
+ * command works on the database instead, beside running servers.
  */
 async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>, { readOnly = false } = {}): Promise<T> {
-  if (readOnly && !existsSync(join(config.dataDir, 'accounts.json'))) {
+  if (!config.databaseUrl && readOnly && !existsSync(join(config.dataDir, 'accounts.json'))) {
     throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); start the server once there, or name the right one with --data-dir`)
   }
-  const store = await LowdbStore.open(config.dataDir)
+  const store = config.databaseUrl
+    ? await PostgresStore.open(config.databaseUrl, { poolSize: 2 })
+    : await LowdbStore.open(config.dataDir)
   try {
     return await fn(createCore({ config, store }))
   } finally {
@@ -101,7 +107,7 @@ export async function stats(config: Config, args: Args, io: Io): Promise<void> {
     return
   }
   io.out(table([
-    ['data directory', config.dataDir],
+    config.databaseUrl ? ['database', describeUrl(config.databaseUrl)] : ['data directory', config.dataDir],
     ['users', `${s.users} (${disabled} disabled)`],
     ['messages waiting', String(s.messages)],
     ['bytes waiting', String(s.bytes)],
@@ -132,6 +138,7 @@ function table(rows: string[][]): string {
 /** copies the data directory while the server may run: takes no lock, writes nothing there */
 export async function backup(config: Config, args: Args, io: Io): Promise<void> {
   expect(args, { words: 1, flags: [], usage: COMMANDS.backup.usage })
+  noDatabase(config, 'backup')
   if (!existsSync(join(config.dataDir, 'accounts.json'))) {
     throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); name the right one with --data-dir`)
   }
@@ -142,7 +149,15 @@ export async function backup(config: Config, args: Args, io: Io): Promise<void> 
 /** puts a backup into an empty data directory, then opens it once to check it */
 export async function restore(config: Config, args: Args, io: Io): Promise<void> {
   expect(args, { words: 1, flags: [], usage: COMMANDS.restore.usage })
+  noDatabase(config, 'restore')
   await restoreDataDir(args.words[0], config.dataDir)
   const s = await withCore(config, (core) => storeStats(core))
   io.out(`restored ${args.words[0]} into ${config.dataDir}: ${s.users} users, ${s.messages} messages and ${s.reports} reports waiting\n`)
+}
+
+/** backup and restore copy a data directory; a database is backed up with its own tools */
+function noDatabase(config: Config, command: string): void {
+  if (config.databaseUrl) {
+    throw new DatabaseError(`${command} copies the embedded data directory, but PIGEONHOLE_DATABASE_URL is set; back up the database with pg_dump (pg_dump -Fc) and restore it with pg_restore`)
+  }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, describeConfig, loadConfig } from '../../src/config.js'
 import { tempDir } from '../support/temp.js'
 
 describe('configuration from the environment, flags and secret files', () => {
@@ -26,5 +26,15 @@ describe('configuration from the environment, flags and secret files', () => {
       () => loadConfig({ PIGEONHOLE_PORT: 'eighty', PIGEONHOLE_PRESENCE: 'everyone' }),
       (err: Error) => /PIGEONHOLE_PORT \(--port\) expected a whole number/.test(err.message) && /PIGEONHOLE_PRESENCE \(--presence\) expected one of contacts, all/.test(err.message),
     )
+  })
+
+  it('a database URL (PIGEONHOLE_DATABASE_URL or its _FILE) and pool; shown with its password masked; a non-URL refused', () => {
+    const url = 'postgres://pig:s3cret@db.example:5432/pigeonhole'
+    const { config } = loadConfig({ PIGEONHOLE_DATABASE_URL: url, PIGEONHOLE_DATABASE_POOL: '4' })
+    assert.deepEqual([config.databaseUrl, config.databasePool], [url, 4])
+    const shown = describeConfig(config).find((s) => s.env === 'PIGEONHOLE_DATABASE_URL')?.value
+    assert.equal(shown, 'postgres://pig:••••••@db.example:5432/pigeonhole')
+    assert.equal(loadConfig({}).config.databaseUrl, undefined, 'none: the embedded store')
+    assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'db.example' }), /PIGEONHOLE_DATABASE_URL \(--database-url\) expected a URL like postgres:/)
   })
 })

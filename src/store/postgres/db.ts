@@ -1,0 +1,64 @@
+import type { Pool, PoolClient } from 'pg'
+import { ImpsError } from '../../core/codes.js'
+
+/** SQLSTATEs after which a transaction is simply run again: serialization failure, deadlock detected */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+/**
+ * Runs `work` in one transaction on a pooled connection: COMMIT on success (the durability point), ROLLBACK on
+ * failure, and a few retries when PostgreSQL picked this transaction as a deadlock or serialization victim. A
+ * connection that failed is destroyed rather than returned to the pool, so a lost database heals by itself.
+ */
+export async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK')
+      } catch (rollbackFailed) {
+        broken = rollbackFailed as Error
+      }
+      if (attempt < 5 && RETRYABLE.has((err as { code?: string }).code ?? '')) continue
+      throw err
+    } finally {
+      client.release(broken)
+    }
+  }
+}
+
+/** a bigint column as a number (pg hands bigint back as a string to lose no precision; ours stay far below 2^53) */
+export const num = (v: string | number | null | undefined): number => Number(v ?? 0)
+
+/** where a database URL points, without its password: for messages an admin reads */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || '/'}`
+  } catch {
+    return 'the database'
+  }
+}
+
+/** Node's socket errors, and SQLSTATE classes 08 (connection exception) and 57P0x (the server shut down or is starting) */
+const LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|08...|57P0[1-3])$/
+const LOST_TEXT = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/
+
+/** a lost database as the 503 every door answers (nothing was changed, try again); any other error unchanged */
+export function unreachable(err: unknown): unknown {
+  const e = err as { code?: string; message?: string }
+  if (err instanceof ImpsError || !(LOST.test(e?.code ?? '') || LOST_TEXT.test(e?.message ?? ''))) return err
+  return new ImpsError(503, 'Service unavailable: the server cannot reach its database; nothing was changed, try again later', { cause: e.message })
+}
+
+/** an error in a few words, on one line (an AggregateError of several addresses has no message of its own) */
+export function reason(err: unknown): string {
+  const e = err as { message?: string; code?: string; errors?: Array<{ message?: string }> }
+  const text = e?.message || e?.errors?.map((x) => x.message).join('; ') || e?.code || String(err)
+  return text.replace(/\s+/g, ' ').trim()
+}

@@ -1,0 +1,195 @@
+import pg from 'pg'
+import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
+import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
+import { describeUrl, num, reason, transaction, unreachable } from './db.js'
+import { DatabaseError } from './errors.js'
+import { migrate } from './schema.js'
+import { addCopies, CounterRows, usersOf } from './send.js'
+import { settle } from './settle.js'
+
+export interface PostgresStoreOptions {
+  /** connections this node keeps (PIGEONHOLE_DATABASE_POOL) */
+  poolSize?: number
+  log?: (event: string, fields: Record<string, unknown>) => void
+}
+
+/**
+ * The Store port on PostgreSQL, for several nodes sharing one database (PROTOCOL.md 11): every write is one
+ * transaction, committed before its promise resolves, and the checks that must hold across nodes (quotas, a
+ * copy settled once) rest on row locks, not on anything held in this process.
+ */
+export class PostgresStore implements Store {
+  #closed = false
+  readonly #counters = new CounterRows()
+
+  private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
+
+  /** connects, applies the schema steps this database lacks, and refuses one that is unreachable or newer */
+  static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const log = opts.log ?? (() => {})
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
+    // an idle connection the server dropped (restart, failover) is not a crash: the pool opens a new one when asked
+    pool.on('error', (err) => log('connection_lost', { error: err.message }))
+    let client: pg.PoolClient
+    try {
+      client = await pool.connect()
+    } catch (err) {
+      await pool.end().catch(() => {})
+      throw new DatabaseError(`cannot reach the database at ${describeUrl(url)}: ${reason(err)}; check PIGEONHOLE_DATABASE_URL and that PostgreSQL is running`)
+    }
+    try {
+      await migrate(client)
+    } catch (err) {
+      client.release(true)
+      await pool.end().catch(() => {})
+      if (err instanceof DatabaseError) throw err
+      throw new DatabaseError(`cannot prepare the database at ${describeUrl(url)}: ${reason(err)}`)
+    }
+    client.release()
+    return new PostgresStore(pool, log)
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return (await this.#query('SELECT record FROM users WHERE id = $1', [id])).rows[0]?.record
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.#query('SELECT record FROM users ORDER BY id')).rows.map((r) => r.record)
+  }
+
+  async createUser(user: UserRecord): Promise<boolean> {
+    const r = await this.#query('INSERT INTO users (id, record) VALUES ($1, $2) ON CONFLICT DO NOTHING', [user.id, JSON.stringify(user)])
+    return r.rowCount === 1
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    await this.#query('INSERT INTO users (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record', [user.id, JSON.stringify(user)])
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return (await this.#query('DELETE FROM users WHERE id = $1', [id])).rowCount === 1
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (await this.#query('SELECT value FROM meta WHERE key = $1', [key])).rows[0]?.value
+  }
+
+  async putMeta(key: string, value: string): Promise<void> {
+    await this.#query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value])
+  }
+
+  async addMessages(copies: NewCopy[]): Promise<CopyVerdict[]> {
+    this.#open()
+    if (copies.length === 0) return []
+    return this.#guard((async () => {
+      await this.#counters.ensure(this.pool, usersOf(copies))
+      return transaction(this.pool, (client) => addCopies(client, copies))
+    })())
+  }
+
+  async listMessages(recipient: string): Promise<StoredMessage[]> {
+    return (await this.#query('SELECT record FROM messages WHERE recipient = $1 ORDER BY seq', [recipient])).rows.map((r) => r.record)
+  }
+
+  async getMessage(recipient: string, id: string): Promise<StoredMessage | undefined> {
+    return (await this.#query('SELECT record FROM messages WHERE recipient = $1 AND id = $2', [recipient, id])).rows[0]?.record
+  }
+
+  async removeMessage(recipient: string, id: string, outcome: Settlement): Promise<StoredMessage | undefined> {
+    this.#open()
+    return this.#guard(transaction(this.pool, (client) => settle(client, recipient, id, outcome)))
+  }
+
+  async settledOutcome(recipient: string, id: string): Promise<number | undefined> {
+    const r = await this.#query(
+      'SELECT code FROM settled WHERE recipient = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM messages WHERE recipient = $1 AND id = $2)',
+      [recipient, id],
+    )
+    return r.rows[0]?.code
+  }
+
+  async listReports(owner: string): Promise<StoredReport[]> {
+    return (await this.#query('SELECT record FROM reports WHERE owner = $1 ORDER BY seq', [owner])).rows.map((r) => r.record)
+  }
+
+  async removeReport(owner: string, id: string): Promise<StoredReport | undefined> {
+    return (await this.#query('DELETE FROM reports WHERE owner = $1 AND id = $2 RETURNING record', [owner, id])).rows[0]?.record
+  }
+
+  async recentReports({ code, limit }: { code?: number; limit: number }): Promise<StoredReport[]> {
+    const r = await this.#query(
+      'SELECT record FROM reports WHERE $1::integer IS NULL OR code = $1 ORDER BY at DESC, id LIMIT $2',
+      [code ?? null, limit],
+    )
+    return r.rows.map((x) => x.record)
+  }
+
+  async usage(users: string[]): Promise<UserUsage[]> {
+    const [counters, reports] = await Promise.all([
+      this.#query('SELECT user_id, inbox_messages, inbox_bytes, outbox FROM counters WHERE user_id = ANY($1)', [users]),
+      this.#query('SELECT owner, count(*) AS n FROM reports WHERE owner = ANY($1) GROUP BY owner', [users]),
+    ])
+    const c = new Map(counters.rows.map((r) => [r.user_id, r]))
+    const n = new Map(reports.rows.map((r) => [r.owner, num(r.n)]))
+    return users.map((user) => ({
+      user,
+      inbox: { messages: num(c.get(user)?.inbox_messages), bytes: num(c.get(user)?.inbox_bytes) },
+      outbox: num(c.get(user)?.outbox),
+      reports: n.get(user) ?? 0,
+    }))
+  }
+
+  async dueForExpiry(now: number): Promise<string[]> {
+    return (await this.#query('SELECT DISTINCT recipient FROM messages WHERE valid_until <= $1', [now])).rows.map((r) => r.recipient)
+  }
+
+  async largestMailboxes(limit: number): Promise<MailboxSummary[]> {
+    const r = await this.#query(
+      'SELECT user_id, inbox_messages, inbox_bytes FROM counters WHERE inbox_messages > 0 ORDER BY inbox_messages DESC, user_id LIMIT $1',
+      [limit],
+    )
+    return r.rows.map((x) => ({ user: x.user_id, messages: num(x.inbox_messages), bytes: num(x.inbox_bytes) }))
+  }
+
+  async stats(): Promise<StoreStats> {
+    const { rows: [s] } = await this.#query(`SELECT
+      (SELECT count(*) FROM users) AS users,
+      (SELECT count(*) FROM users WHERE (record->>'disabled')::boolean) AS disabled,
+      (SELECT coalesce(sum(inbox_messages), 0) FROM counters) AS messages,
+      (SELECT coalesce(sum(inbox_bytes), 0) FROM counters) AS bytes,
+      (SELECT count(*) FROM reports) AS reports,
+      pg_database_size(current_database()) AS disk`)
+    return { users: num(s.users), disabled: num(s.disabled), messages: num(s.messages), bytes: num(s.bytes), reports: num(s.reports), diskBytes: num(s.disk) }
+  }
+
+  async checkWritable(): Promise<void> {
+    const { rows: [r] } = await this.#query('SELECT pg_is_in_recovery() AS standby')
+    if (r.standby) throw new Error('the database is a read-only standby')
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.pool.end()
+  }
+
+  async #query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<any>> {
+    this.#open()
+    return this.#guard(this.pool.query(sql, params))
+  }
+
+  /** a lost database becomes the 503 the doors answer (logged here, with the cause) */
+  async #guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work
+    } catch (err) {
+      const mapped = unreachable(err)
+      if (mapped !== err) this.log('unreachable', { error: (err as Error).message })
+      throw mapped
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error('the store is closed')
+  }
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ImpsError } from '../../../src/core/codes.js'
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
+import { DatabaseError } from '../../../src/store/postgres/errors.js'
+import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
+import { CHANNEL, hint } from '../../../src/store/postgres/send.js'
+import pg from 'pg'
+import { copies, msg, report } from '../../support/records.js'
+import { postgresSkipReason, useTestCluster } from '../../support/postgres.js'
+
+const cluster = useTestCluster()
+const roomy = { outboxMaxMessages: 1_000, inboxMaxMessages: 1_000, inboxMaxBytes: 1 << 30 }
+
+/** two stores on one database: two pools, as two nodes would hold */
+async function twoNodes(): Promise<[PostgresStore, PostgresStore, string]> {
+  const url = await (await cluster()).createDatabase()
+  return [await PostgresStore.open(url, { poolSize: 5 }), await PostgresStore.open(url, { poolSize: 5 }), url]
+}
+
+describe('PostgresStore: several nodes on one database', { skip: postgresSkipReason() }, () => {
+  it('40 sends at once across two nodes to a box with room for 10 store exactly 10', async () => {
+    const [a, b] = await twoNodes()
+    const limits = { ...roomy, inboxMaxMessages: 10 }
+    const sends = Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).addMessages([{ message: msg('bob', `s${i}`), limits }]))
+    const verdicts = (await Promise.all(sends)).flat()
+    assert.equal(verdicts.filter((v) => v === 'stored').length, 10)
+    assert.equal(verdicts.filter((v) => v === 410).length, 30)
+    assert.equal((await b.listMessages('bob')).length, 10)
+    assert.equal((await a.usage(['bob']))[0].inbox.messages, 10)
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('40 sends at once across two nodes from a sender with room for 10 (to many boxes, both ways) store exactly 10', async () => {
+    const [a, b] = await twoNodes()
+    const limits = { ...roomy, outboxMaxMessages: 10 }
+    // alice writes to r0…r39 while each of them writes back: the counter rows are locked in a fixed order, so no deadlock
+    const sends = Array.from({ length: 40 }, (_, i) => [
+      (i % 2 ? a : b).addMessages([{ message: msg(`r${i}`, 'alice'), limits }]),
+      (i % 2 ? b : a).addMessages([{ message: msg('alice', `r${i}`), limits: roomy }]),
+    ]).flat()
+    const verdicts = (await Promise.all(sends)).flat()
+    assert.equal(verdicts.filter((v) => v === 'stored').length, 50)
+    assert.equal((await b.usage(['alice']))[0].outbox, 10)
+    assert.equal((await a.usage(['alice']))[0].inbox.messages, 40)
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('a copy confirmed on one node is gone on the other, and both agree how it ended; a confirm racing on both settles once', async () => {
+    const [a, b] = await twoNodes()
+    const m = msg('bob', 'alice', { deliveryReport: true })
+    await a.addMessages(copies([m]))
+    assert.equal((await b.getMessage('bob', m.id))?.id, m.id)
+    assert.equal((await b.removeMessage('bob', m.id, { code: 200, report: report('alice', m.id) }))?.id, m.id)
+    assert.equal(await a.getMessage('bob', m.id), undefined)
+    assert.deepEqual(await a.listMessages('bob'), [])
+    assert.equal(await a.settledOutcome('bob', m.id), 200)
+    assert.equal((await a.listReports('alice')).length, 1)
+    const n = msg('bob', 'alice')
+    await b.addMessages(copies([n]))
+    const both = await Promise.all([a, b].map((s, i) => s.removeMessage('bob', n.id, { code: i ? 200 : 542 })))
+    assert.equal(both.filter(Boolean).length, 1)
+    assert.equal(await a.settledOutcome('bob', n.id), both[0] ? 542 : 200)
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('a database restart: a write during the outage rejects, and writes succeed afterwards without reopening the store', async () => {
+    const [a, b] = await twoNodes()
+    await a.addMessages(copies([msg('bob')]))
+    const c = await cluster()
+    await c.stop()
+    const unavailable = (err: unknown) => err instanceof ImpsError && err.code === 503
+    await assert.rejects(a.addMessages(copies([msg('bob')])), unavailable, 'no database, no acknowledgement: 503 at every door')
+    await assert.rejects(b.checkWritable(), unavailable)
+    await assert.rejects(b.listMessages('bob'), unavailable)
+    await c.start()
+    assert.deepEqual(await a.addMessages(copies([msg('bob')])), ['stored'])
+    await b.checkWritable()
+    assert.equal((await b.listMessages('bob')).length, 2, 'the first was kept, the one during the outage never stored')
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('a send NOTIFYs a small hint in its transaction (the recipient and id, never the body); a refused one says nothing', async () => {
+    const [a, b, url] = await twoNodes()
+    const listener = new pg.Client({ connectionString: url })
+    await listener.connect()
+    const heard: string[] = []
+    listener.on('notification', (n) => heard.push(n.payload ?? ''))
+    await listener.query(`LISTEN ${CHANNEL}`)
+    const m = msg('bob')
+    await a.addMessages(copies([m]))
+    await b.addMessages([{ message: msg('bob'), limits: { ...roomy, inboxMaxMessages: 1 } }])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.deepEqual(heard.map((p) => JSON.parse(p)), [{ m: [['bob', m.id]] }])
+    await listener.end()
+    await Promise.all([a.close(), b.close()])
+    const many = Array.from({ length: 400 }, (_, i) => [`user${i % 3}`, `id-${i}-xxxxxxxxxxxxxxxx`] as [string, string])
+    assert.deepEqual(JSON.parse(hint(many)), { r: ['user0', 'user1', 'user2'] }, 'too long for NOTIFY: the boxes only')
+  })
+
+  it('refuses a database with a newer schema, and one that cannot be reached, in one sentence', async () => {
+    const [a, , url] = await twoNodes()
+    await a.close()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await client.query('UPDATE pigeonhole_schema SET version = $1', [SCHEMA_VERSION + 1])
+    await client.end()
+    await assert.rejects(PostgresStore.open(url), (err: Error) => err instanceof DatabaseError && /schema is version \d+, newer/.test(err.message) && !err.message.includes('\n'))
+    const nowhere = `postgres://pigeonhole:secret@127.0.0.1:1/pigeonhole`
+    await assert.rejects(PostgresStore.open(nowhere), (err: Error) => err instanceof DatabaseError && /cannot reach the database at 127\.0\.0\.1:1\/pigeonhole/.test(err.message) && !err.message.includes('secret'))
+  })
+})

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process'
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after } from 'node:test'
+import { promisify } from 'node:util'
+import pg from 'pg'
+
+const run = promisify(execFile)
+
+/**
+ * A throwaway PostgreSQL cluster for one test file: initdb into a temp directory (as the `postgres` user when
+ * the tests run as root), a free port on 127.0.0.1, the socket in the temp directory, fsync off (tests only),
+ * trust authentication. Started on first use, stopped and removed when the file's tests are done.
+ */
+export interface TestCluster {
+  /** a fresh, empty database; returns its URL */
+  createDatabase(): Promise<string>
+  /** stops the server (fast: sessions are cut), as an outage */
+  stop(): Promise<void>
+  start(): Promise<void>
+  port: number
+}
+
+/** the newest installed PostgreSQL's bin directory, or undefined */
+export function postgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql'
+  if (!existsSync(root)) return undefined
+  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+  return versions.length ? join(root, versions[0], 'bin') : undefined
+}
+
+/** why the PostgreSQL tests skip here, or undefined when they can run */
+export function postgresSkipReason(): string | undefined {
+  if (process.env.PIGEONHOLE_TEST_POSTGRES === 'off') return 'PIGEONHOLE_TEST_POSTGRES=off'
+  return postgresBin() ? undefined : 'PostgreSQL is not installed here (apt-get install postgresql); the PostgreSQL store is not tested'
+}
+
+/**
+ * Call at the top level of a test file: returns a getter for the file's cluster, started on its first call,
+ * stopped and removed after the file's last test.
+ */
+export function useTestCluster(): () => Promise<TestCluster> {
+  let started: Promise<Started> | undefined
+  after(async () => {
+    const c = await started?.catch(() => undefined)
+    await c?.remove()
+  })
+  return () => (started ??= startCluster())
+}
+
+interface Started extends TestCluster {
+  remove(): Promise<void>
+}
+
+async function startCluster(): Promise<Started> {
+  const bin = postgresBin()
+  if (!bin) throw new Error('PostgreSQL is not installed')
+  const asRoot = process.getuid?.() === 0
+  const tool = (name: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, name), ...args]) : run(join(bin, name), args)
+  const dir = mkdtempSync(join(tmpdir(), 'pigeonhole-pg-'))
+  if (asRoot) chownSync(dir, ...(await postgresIds()))
+  const data = join(dir, 'data')
+  const port = await freePort()
+  await tool('initdb', ['--no-sync', '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '-D', data])
+  appendFileSync(data + '/postgresql.conf', [
+    `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`,
+    'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_connections = 200', '',
+  ].join('\n'))
+  const start = () => tool('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', 'start']).then(() => {})
+  await start()
+  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`
+  let n = 0
+  return {
+    port,
+    start,
+    async remove() {
+      await tool('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {})
+      rmSync(dir, { recursive: true, force: true })
+    },
+    stop: () => tool('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).then(() => {}),
+    async createDatabase() {
+      const name = `t${++n}`
+      const client = new pg.Client({ connectionString: admin })
+      await client.connect()
+      try {
+        await client.query(`CREATE DATABASE ${name}`)
+      } finally {
+        await client.end()
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`
+    },
+  }
+}
+
+async function postgresIds(): Promise<[number, number]> {
+  const { stdout } = await run('id', ['-u', 'postgres'])
+  const { stdout: gid } = await run('id', ['-g', 'postgres'])
+  return [Number(stdout.trim()), Number(gid.trim())]
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
