@@ -139,4 +139,15 @@ describe('the app, asked through app.request() without a socket', () => {
       await reader.cancel()
     }
   })
+
+  it('carol logs out while her event stream is open: the stream says why, then ends', async () => {
+    const token = await login('carol')
+    const res = await app.request('/api/v1/events', { headers: { authorization: `Bearer ${token}` } })
+    assert.equal(res.status, 200)
+    const text = res.text()
+    assert.equal((await post('/logout', {}, token)).status, 200)
+    const events = new SseFrames().push(await text)
+    assert.deepEqual(events.map((e) => e.event), ['session'])
+    assert.equal((events[0].data as { result: { code: number } }).result.code, 200)
+  })
 })
