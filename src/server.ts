@@ -14,7 +14,6 @@ import { sweep } from './core/expiry.js'
 import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
 import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
-import { PostgresStore } from './store/postgres/postgres-store.js'
 import type { Store } from './store/store.js'
 
 export interface RunningServer {
@@ -49,7 +48,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const metrics = new Metrics()
   const { databaseUrl, databasePool } = opts.config
   const store = opts.store ?? (databaseUrl
-    ? await PostgresStore.open(databaseUrl, { poolSize: databasePool, log: (e, f) => log('store', e, f) })
+    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, { poolSize: databasePool, log: (e, f) => log('store', e, f) })
     : await LowdbStore.open(opts.config.dataDir, {
       log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
       onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
@@ -104,6 +103,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
   }
 }
+
+/** the PostgreSQL store (it loads its client only when opened) */
+export const loadPostgres = () => import('./store/postgres/postgres-store.js')
 
 /** why the server could not listen, in one sentence an admin can act on */
 function listenRefusal(err: NodeJS.ErrnoException, host: string, port: number): Error {

@@ -13,7 +13,7 @@ import { backupDataDir, restoreDataDir } from '../store/embedded/backup.js'
 import { DataDirError } from '../store/embedded/lock.js'
 import { describeUrl } from '../store/postgres/db.js'
 import { DatabaseError } from '../store/postgres/errors.js'
-import { PostgresStore } from '../store/postgres/postgres-store.js'
+import { loadPostgres } from '../server.js'
 import { type Args, expect, flagString } from './args.js'
 import { COMMANDS } from './help.js'
 
@@ -32,7 +32,7 @@ async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>, { rea
     throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); start the server once there, or name the right one with --data-dir`)
   }
   const store = config.databaseUrl
-    ? await PostgresStore.open(config.databaseUrl, { poolSize: 2 })
+    ? await (await loadPostgres()).PostgresStore.open(config.databaseUrl, { poolSize: 2 })
     : await LowdbStore.open(config.dataDir)
   try {
     return await fn(createCore({ config, store }))

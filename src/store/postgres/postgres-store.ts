@@ -1,4 +1,4 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
 import { describeUrl, num, reason, transaction, unreachable } from './db.js'
@@ -27,7 +27,9 @@ export class PostgresStore implements Store {
   /** connects, applies the schema steps this database lacks, and refuses one that is unreachable or newer */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const log = opts.log ?? (() => {})
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
+    // loaded here, not at the top: a server on the embedded store never evaluates the client (3 MB idle)
+    const { default: { Pool } } = await import('pg')
+    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
     // an idle connection the server dropped (restart, failover) is not a crash: the pool opens a new one when asked
     pool.on('error', (err) => log('connection_lost', { error: err.message }))
     let client: pg.PoolClient
