@@ -91,9 +91,11 @@ const ROWS: Row[] = [
   { figure: 'B5 poll finding a message p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('B5', 'pollP99Ms') },
   { figure: 'B5 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5', 'storedWrong') },
   { figure: 'B5 failed answers', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5', 'failures') },
+  { figure: 'B5W WBXML messages/s (warm)', unit: 'msg/s', target: '', ok: () => true, get: col('B5W', 'msgsPerSec') },
   {
-    figure: 'B5W WBXML messages/s (warm)', unit: 'msg/s', target: '≥ B5 (XML)', ok: () => true,
-    get: (r) => col('B5W', 'msgsPerSec')(r),
+    // run by run, WBXML's figure over the XML figure of the same run index: ≥ 1 is the "≥ the XML figure"
+    figure: 'B5W / B5 messages/s, run by run', unit: '×', target: '≥ 1', ok: (v) => v >= 1,
+    get: (r) => col('B5W', 'msgsPerSec')(r).map((w, i) => +(w / (r.B5?.[i]?.msgsPerSec ?? NaN)).toFixed(3)).filter((x) => Number.isFinite(x)),
   },
   { figure: 'B5W latency p99', unit: 'ms', target: '≤ 20', ok: (v) => v <= 20, get: col('B5W', 'p99Ms') },
   { figure: 'B5W server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B5W', 'serverUsPerMsg') },
