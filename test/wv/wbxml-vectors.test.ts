@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { NAMESPACES, type Version, versionOf } from '../../src/http/wv-csp/version.js'
 import { decodeWbxml, WbxmlRefused } from '../../src/http/wv-csp/wbxml/decode.js'
 import { encodeWbxml } from '../../src/http/wv-csp/wbxml/encode.js'
-import { TABLES } from '../../src/http/wv-csp/wbxml/tokens.js'
+import { tableOf } from '../../src/http/wv-csp/wbxml/tokens.js'
 import { parseXml } from '../../src/http/wv-csp/xml/parse.js'
 import type { El } from '../../src/http/wv-csp/xml/tree.js'
 import { WvClient } from '../../scripts/wv.js'
@@ -59,17 +59,17 @@ test('every AOSP encode vector encodes to its bytes, but for the three where ano
 test('an OPAQUE DateTime (AOSP) decodes to the string form; a 1.3 document may carry SHTTP as a token', () => {
   const root = decodeWbxml(bytes('03 11 6a 00 c9 08 03 31 2e 32 00 01 6d 51 c3 06 1f 46 73 0e bb 5a 01 01 01')).root
   assert.equal(root.children[0].children[0].text, '20010925T165859Z')
-  assert.equal(TABLES['1.3'].valueCodes.get('SHTTP'), 0xa5)
-  assert.equal(TABLES['1.2'].valueCodes.get('SHTTP'), undefined, 'never emitted to a 1.2 client')
+  assert.equal(tableOf('1.3').valueCodes.get('SHTTP'), 0xa5)
+  assert.equal(tableOf('1.2').valueCodes.get('SHTTP'), undefined, 'never emitted to a 1.2 client')
 })
 
 test('tokens a version lacks are never emitted: AutoSubscribe in 1.1, 1.2-only tags in 1.3, 1.1 names in 1.1', () => {
-  assert.equal(TABLES['1.1'].tagCodes.get('AutoSubscribe'), undefined)
-  assert.equal(TABLES['1.2'].tagCodes.get('AutoSubscribe'), 0x041e)
-  assert.equal(TABLES['1.3'].tagCodes.get('AcceptedContentLength'), undefined)
-  assert.equal(TABLES['1.1'].tagCodes.get('BlockUser-Request'), 0x0606)
-  assert.equal(TABLES['1.3'].valueCodes.get('IM_ONLINE'), undefined)
-  assert.equal(TABLES['1.2'].valueCodes.get('IM_ONLINE'), 0x6a)
+  assert.equal(tableOf('1.1').tagCodes.get('AutoSubscribe'), undefined)
+  assert.equal(tableOf('1.2').tagCodes.get('AutoSubscribe'), 0x041e)
+  assert.equal(tableOf('1.3').tagCodes.get('AcceptedContentLength'), undefined)
+  assert.equal(tableOf('1.1').tagCodes.get('BlockUser-Request'), 0x0606)
+  assert.equal(tableOf('1.3').valueCodes.get('IM_ONLINE'), undefined)
+  assert.equal(tableOf('1.2').valueCodes.get('IM_ONLINE'), 0x6a)
   const status: El = { name: 'StatusText', ns: '', text: 'Open', children: [] }
   assert.ok(Buffer.from(encodeWbxml(status, '1.2')).includes(Buffer.from('\x03Open\0', 'latin1')), 'free text stays inline even when it equals a value token')
   const el: El = { name: 'WV-CSP-Message', ns: '', text: '', children: [{ name: 'AutoSubscribe', ns: '', text: 'T', children: [] }] }
@@ -86,7 +86,7 @@ test('the 116 libwbxml examples round-trip XML → WBXML → XML to the same tre
     for (const v of ['1.1', '1.2', '1.3'] as Version[]) {
       const tree = restated(parseXml(vectorFile('libwbxml-wv', f)), v)
       const walk = (e: El): void => {
-        if (!TABLES[v].tagCodes.has(e.name)) literal.add(`${v} ${e.name}`)
+        if (!tableOf(v).tagCodes.has(e.name)) literal.add(`${v} ${e.name}`)
         e.children.forEach(walk)
       }
       walk(tree)

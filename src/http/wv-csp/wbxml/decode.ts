@@ -1,6 +1,6 @@
 import { type Version, versionOf } from '../version.js'
 import type { El } from '../xml/tree.js'
-import { PUBLIC_IDS, SUPERSET, TABLES, type TokenTable, XMLNS_TOKENS } from './tokens.js'
+import { PUBLIC_IDS, supersetTable, tableOf, type TokenTable, XMLNS_TOKENS } from './tokens.js'
 
 /** why a body is not WV-CSP WBXML we read; the sentence reaches the client and the log */
 export class WbxmlRefused extends Error {}
@@ -44,7 +44,7 @@ export function decodeWbxml(bytes: Uint8Array): Decoded {
 }
 
 class Body {
-  #table: TokenTable = SUPERSET
+  #table: TokenTable = supersetTable()
   version: Version = '1.1'
   #page = 0
   #count = 0
@@ -91,7 +91,7 @@ class Body {
     if (id === 0x04) name = this.#stringAt(this.r.mbUint('a literal tag index'))
     else {
       const code = (this.#page << 8) | id
-      const found = this.#table.tags.get(code) ?? SUPERSET.tags.get(code)
+      const found = this.#table.tags.get(code) ?? supersetTable().tags.get(code)
       if (!found) throw new WbxmlRefused(`unknown tag 0x${hex(id)} on code page ${this.#page}`)
       name = found
     }
@@ -133,7 +133,7 @@ class Body {
   #chooseTable(root: El): void {
     const named = root.ns ? versionOf(root.ns) : undefined
     this.version = named ?? this.publicIdVersion ?? '1.1'
-    this.#table = TABLES[this.version]
+    this.#table = tableOf(this.version)
   }
 
   #text(top: El | undefined, s: string): void {
@@ -142,7 +142,7 @@ class Body {
   }
 
   #value(code: number): string {
-    const v = this.#table.values.get(code) ?? SUPERSET.values.get(code)
+    const v = this.#table.values.get(code) ?? supersetTable().values.get(code)
     if (v === undefined) throw new WbxmlRefused(`unknown value token 0x${hex(code)}`)
     return v
   }

@@ -1,6 +1,6 @@
 import type { Version } from '../version.js'
 import type { El } from '../xml/tree.js'
-import { FREE_TEXT_ELEMENTS, INTEGER_ELEMENTS, PUBLIC_IDS, TABLES, type TokenTable, XMLNS_TOKENS } from './tokens.js'
+import { FREE_TEXT_ELEMENTS, INTEGER_ELEMENTS, PUBLIC_IDS, tableOf, type TokenTable, XMLNS_TOKENS } from './tokens.js'
 
 /**
  * Encodes an element tree as WV-CSP WBXML in one version's tokens: header 03, the version's public id, UTF-8,
@@ -11,7 +11,7 @@ import { FREE_TEXT_ELEMENTS, INTEGER_ELEMENTS, PUBLIC_IDS, TABLES, type TokenTab
  * DateTime included, is an inline string. Whitespace-only text is dropped, except inside ContentData.
  */
 export function encodeWbxml(root: El, version: Version): Uint8Array<ArrayBuffer> {
-  return new Encoder(TABLES[version]).document(root, PUBLIC_IDS[version])
+  return new Encoder(tableOf(version)).document(root, PUBLIC_IDS[version])
 }
 
 class Encoder {

@@ -93,15 +93,25 @@ function build(v: Version): TokenTable {
   return { tags, tagCodes, values, valueCodes }
 }
 
-export const TABLES: Record<Version, TokenTable> = { '1.1': build('1.1'), '1.2': build('1.2'), '1.3': build('1.3') }
+// built at the first WBXML message, not at start: a server whose phones speak XML never pays for them
+const built = new Map<Version, TokenTable>()
+let superset: TokenTable | undefined
+
+/** a version's table */
+export function tableOf(v: Version): TokenTable {
+  let t = built.get(v)
+  if (!t) built.set(v, (t = build(v)))
+  return t
+}
 
 /** what a decoder falls back to for a token its version lacks: AOSP reads every version with its 1.3 superset */
-export const SUPERSET = ((): TokenTable => {
+export function supersetTable(): TokenTable {
+  if (superset) return superset
   const t = build('1.3')
   for (const [code, name] of TAG_CHANGES['1.3']) if (!name) t.tags.set(code, SUPERSET_TAGS[code >> 8][(code & 0xff) - 5])
   for (const [i, name] of Object.entries(SUPERSET_VALUES)) t.values.set(Number(i), name)
-  return t
-})()
+  return (superset = t)
+}
 
 /** public ids (WBXML header) and the xmlns attribute-start tokens, each with its value prefix (AOSP csp13AttrPage0) */
 export const PUBLIC_IDS: Record<Version, number> = { '1.1': 0x10, '1.2': 0x11, '1.3': 0x12 }
