@@ -18,14 +18,10 @@ import { encodeWbxml } from '../src/http/wv-csp/wbxml/encode.js'
 import { parseXml } from '../src/http/wv-csp/xml/parse.js'
 import { serialize } from '../src/http/wv-csp/xml/serialize.js'
 import { child, children, type El, textAt } from '../src/http/wv-csp/xml/tree.js'
+import { NAMESPACES, type Version } from '../src/http/wv-csp/version.js'
 import { CirClient } from './wv-cir.js'
 
-export type Version = '1.1' | '1.2' | '1.3'
-const NS: Record<Version, [string, string, string]> = {
-  '1.1': ['http://www.wireless-village.org/CSP1.1', 'http://www.wireless-village.org/TRC1.1', 'http://www.wireless-village.org/PA1.1'],
-  '1.2': ['http://www.openmobilealliance.org/DTD/WV-CSP1.2', 'http://www.openmobilealliance.org/DTD/WV-TRC1.2', 'http://www.openmobilealliance.org/DTD/WV-PA1.2'],
-  '1.3': ['http://www.openmobilealliance.org/DTD/IMPS-CSP1.3', 'http://www.openmobilealliance.org/DTD/IMPS-TRC1.3', 'http://www.openmobilealliance.org/DTD/IMPS-PA1.3'],
-}
+export type { Version }
 
 /** one transaction of an answer */
 export interface Tx {
@@ -61,7 +57,7 @@ export class WvClient {
   constructor(readonly url: string, readonly version: Version = '1.2', readonly log?: (line: string) => void, readonly encoding: 'xml' | 'wbxml' = 'xml') {}
 
   get pa(): string {
-    return NS[this.version][2]
+    return NAMESPACES[this.version].pa
   }
 
   nextTid(): string {
@@ -70,7 +66,7 @@ export class WvClient {
 
   /** a whole message around primitives (each `[mode, tid, xml]`) */
   envelope(txs: Array<[string, string, string]>): string {
-    const [csp, trc] = NS[this.version]
+    const { csp, trc } = NAMESPACES[this.version]
     const sd = this.sessionId ? `<SessionType>Inband</SessionType><SessionID>${esc(this.sessionId)}</SessionID>` : '<SessionType>Outband</SessionType>'
     const t = txs.map(([mode, tid, xml]) =>
       `<Transaction><TransactionDescriptor><TransactionMode>${mode}</TransactionMode><TransactionID>${esc(tid)}</TransactionID></TransactionDescriptor>` +
