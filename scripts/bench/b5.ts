@@ -6,6 +6,7 @@ import { parseXml } from '../../src/http/wv-csp/xml/parse.js'
 import { serialize } from '../../src/http/wv-csp/xml/serialize.js'
 import { e } from '../../src/http/wv-csp/xml/tree.js'
 import { bare, WvClient } from '../wv.js'
+import { timedBurst } from './burst.js'
 import { type BenchClient, percentile, pool } from './client.js'
 import { type Figures, type Options, register, verifyBurst, withServer } from './scenarios.js'
 import { body, userName } from './seed.js'
@@ -42,31 +43,13 @@ async function wvLogin(c: BenchClient, method: 'P' | 'N' = 'P'): Promise<string>
 }
 
 /** B1's burst over WV-CSP: each sender's SendMessage-Requests on its keep-alive connection; every answer 201 + 202 */
-async function burst(server: BenchServer, senders: Array<{ c: BenchClient; sid: string }>, recipients: string[], messages: number, tag: string) {
-  const cpu0 = server.cpuSeconds()
-  const latencies = new Float64Array(messages)
-  let next = 0
-  let failures = 0
-  let firstFailure = ''
-  const started = performance.now()
-  await Promise.all(senders.map(async ({ c, sid }) => {
-    for (let i = next++; i < messages; i = next++) {
-      const xml = inSession(sid, String(i), writer.sendXml([`wv:${recipients[i % recipients.length]}`], body(`${tag}-${i}`)))
-      const t0 = performance.now()
-      const a = await wv(c, xml)
-      latencies[i] = performance.now() - t0
-      const text = String(a.body)
-      if (a.status !== 200 || !text.includes('<Result><Code>201</Code>') || !text.includes('<DetailedResult><Code>202</Code>')) {
-        failures++
-        firstFailure ||= text.slice(0, 300)
-      }
-    }
-  }))
-  const elapsed = performance.now() - started
-  if (failures) console.error(`  ${failures} WV-CSP sends failed, first: ${firstFailure}`)
-  const sorted = Array.from(latencies).sort((a, b) => a - b)
-  const serverCpu = (server.cpuSeconds() - cpu0) / (elapsed / 1000)
-  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), serverUsPerMsg: (serverCpu * elapsed * 1000) / messages, failures }
+function burst(server: BenchServer, senders: Array<{ c: BenchClient; sid: string }>, recipients: string[], messages: number, tag: string) {
+  return timedBurst(server, senders, messages, async ({ c, sid }, i) => {
+    const a = await wv(c, inSession(sid, String(i), writer.sendXml([`wv:${recipients[i % recipients.length]}`], body(`${tag}-${i}`))))
+    const text = String(a.body)
+    const ok = a.status === 200 && text.includes('<Result><Code>201</Code>') && text.includes('<DetailedResult><Code>202</Code>')
+    return ok ? undefined : text
+  })
 }
 
 /** a polling phone: alice sends, bob's next Polling-Request finds the NewMessage (timed), bob acknowledges it */

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { timedBurst } from './burst.js'
 import { BenchClient, percentile, pool } from './client.js'
 import { body, SEEDED_PASSWORD, seedStore, storedMessages, userName } from './seed.js'
 import { BenchServer, dirBytes, removeDir } from './server.js'
@@ -58,35 +59,12 @@ export async function idle(opts: Options): Promise<Figures> {
  * The burst itself: `senders` clients, each on its own keep-alive connection with one request in flight,
  * send `messages` messages round-robin to offline recipients. Timed from the first request to the last answer.
  */
-async function burst(server: BenchServer, senders: BenchClient[], recipients: string[], messages: number, tag: string): Promise<Figures & { failures: number }> {
-  const cpu0 = server.cpuSeconds()
-  const own0 = process.cpuUsage()
-  const latencies = new Float64Array(messages)
-  let next = 0
-  let failures = 0
-  let firstFailure = ''
-  const started = performance.now()
-  await Promise.all(
-    senders.map(async (c) => {
-      for (let i = next++; i < messages; i = next++) {
-        const t0 = performance.now()
-        const a = await c.send(recipients[i % recipients.length], body(`${tag}-${i}`))
-        latencies[i] = performance.now() - t0
-        const ok = a.status === 200 && a.body?.result?.code === 201 && a.body.result.details?.[0]?.code === 202
-        if (!ok) {
-          failures++
-          firstFailure ||= JSON.stringify(a.body).slice(0, 300)
-        }
-      }
-    }),
-  )
-  const elapsed = performance.now() - started
-  const serverCpu = (server.cpuSeconds() - cpu0) / (elapsed / 1000)
-  const own = process.cpuUsage(own0)
-  const clientCpu = (own.user + own.system) / 1000 / elapsed
-  if (failures) console.error(`  ${failures} sends failed, first: ${firstFailure}`)
-  const sorted = Array.from(latencies).sort((a, b) => a - b)
-  return { msgsPerSec: messages / (elapsed / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), serverCpu, clientCpu, serverUsPerMsg: (serverCpu * elapsed * 1000) / messages, failures }
+function burst(server: BenchServer, senders: BenchClient[], recipients: string[], messages: number, tag: string): Promise<Figures> {
+  return timedBurst(server, senders, messages, async (c, i) => {
+    const a = await c.send(recipients[i % recipients.length], body(`${tag}-${i}`))
+    const ok = a.status === 200 && a.body?.result?.code === 201 && a.body.result.details?.[0]?.code === 202
+    return ok ? undefined : JSON.stringify(a.body)
+  })
 }
 
 /** every message of the burst is in the stopped server's data dir exactly once, with the right recipient */
@@ -116,7 +94,7 @@ export async function b1(opts: Options, run: number): Promise<Figures> {
   const tag = `b1r${run}`
   const recipients = Array.from({ length: nRecipients }, (_, i) => userName('rcpt', i))
   try {
-    let figures!: Figures & { failures: number }
+    let figures!: Figures
     await withServer(opts, dir, {}, async (s) => {
       const senders = await register(s, Array.from({ length: nSenders }, (_, i) => userName('sndr', i)))
       await register(s, recipients)
