@@ -68,11 +68,6 @@ export class Hub {
     for (const session of [...this.#sinks.keys()]) this.#closeSession(session, result)
   }
 
-  /** whether a session has a sink attached now */
-  connected(session: Session): boolean {
-    return this.#sinks.has(session)
-  }
-
   sinkCount(): number {
     let n = 0
     for (const sinks of this.#sinks.values()) n += sinks.size

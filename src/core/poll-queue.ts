@@ -32,10 +32,6 @@ export class PollQueue implements Sink {
     this.#closed = true
   }
 
-  get closed(): boolean {
-    return this.#closed
-  }
-
   get size(): number {
     return this.#queue.length
   }

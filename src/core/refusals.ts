@@ -44,6 +44,8 @@ export const tooManyLogins = (retryAfter: number) =>
 export const internalError = () => refuse(500, 'Internal server error: something went wrong on the server; it has been logged')
 export const storeUnavailable = () =>
   refuse(503, 'Service unavailable: the server could not write to its store (disk full or failing); nothing was changed, try again later')
+export const databaseUnavailable = (cause: string) =>
+  refuse(503, 'Service unavailable: the server cannot reach its database; nothing was changed, try again later', { cause })
 export const shuttingDown = () => refuse(503, 'Service unavailable: the server is shutting down; reconnect in a moment')
 
 export const unknownUser = (id: string) => refuse(531, `Unknown user: there is no user "${clip(id)}"`, { users: [id] })

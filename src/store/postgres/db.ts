@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg'
 import { ImpsError } from '../../core/codes.js'
+import { databaseUnavailable } from '../../core/refusals.js'
 
 /** SQLSTATEs after which a transaction is simply run again: serialization failure, deadlock detected */
 const RETRYABLE = new Set(['40001', '40P01'])
@@ -53,7 +54,7 @@ const LOST_TEXT = /Connection terminated|timeout exceeded when trying to connect
 export function unreachable(err: unknown): unknown {
   const e = err as { code?: string; message?: string }
   if (err instanceof ImpsError || !(LOST.test(e?.code ?? '') || LOST_TEXT.test(e?.message ?? ''))) return err
-  return new ImpsError(503, 'Service unavailable: the server cannot reach its database; nothing was changed, try again later', { cause: e.message })
+  return databaseUnavailable(e.message ?? String(e.code))
 }
 
 /** an error in a few words, on one line (an AggregateError of several addresses has no message of its own) */
