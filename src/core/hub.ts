@@ -36,14 +36,18 @@ export class Hub {
 
   constructor(private readonly sessions: SessionTable) {}
 
-  /** registers a sink; the returned function unregisters it */
-  attach(session: Session, sink: Sink, opts: AttachOptions): () => void {
+  /**
+   * Registers a sink; the returned function unregisters it. Letting go of a hold restarts the session's
+   * time-to-live from now, or from `lastHeard` when the holder knows the client went quiet earlier (a wake-up
+   * channel found dead).
+   */
+  attach(session: Session, sink: Sink, opts: AttachOptions): (lastHeard?: number) => void {
     let sinks = this.#sinks.get(session)
     if (!sinks) this.#sinks.set(session, (sinks = new Map()))
     sinks.set(sink, opts)
     if (opts.holdsSession) session.holds++
     let attached = true
-    return () => {
+    return (lastHeard) => {
       if (!attached) return
       attached = false
       sinks.delete(sink)
@@ -51,7 +55,7 @@ export class Hub {
       if (opts.holdsSession) {
         session.holds--
         // the time-to-live counts from the moment the last hold went away
-        this.sessions.touch(session)
+        this.sessions.touch(session, lastHeard)
       }
     }
   }

@@ -66,8 +66,9 @@ export class SessionTable {
     throw invalidSession()
   }
 
-  touch(session: Session): void {
-    session.lastSeen = this.clock.now()
+  /** the session was heard from now, or at `at` (never earlier than its last request) */
+  touch(session: Session, at?: number): void {
+    session.lastSeen = at === undefined ? this.clock.now() : Math.max(session.lastSeen, at)
     this.#lastSeen.set(session.userId, session.lastSeen)
   }
 

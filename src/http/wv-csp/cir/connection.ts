@@ -15,7 +15,7 @@ const GRACE_MS = 60_000
  */
 export class CirConnection {
   #buffer = ''
-  #bound: { wv: WvSession; release: () => void; waker: () => void } | undefined
+  #bound: { wv: WvSession; release: (lastHeard?: number) => void; waker: () => void } | undefined
   #lastSeen: number
 
   constructor(private readonly core: Core, private readonly sessions: WvSessions, private readonly socket: Socket, helloMs: number) {
@@ -38,12 +38,8 @@ export class CirConnection {
   expireIfSilent(): void {
     const b = this.#bound
     if (!b || this.core.clock.now() - this.#lastSeen <= b.wv.session.ttlSeconds * 1000) return
-    const session = b.wv.session
-    const heard = Math.max(session.lastSeen, this.#lastSeen)
-    this.#drop('no PING within the time-to-live')
-    // releasing a hold restarts the time-to-live (right for a stream that just closed); a channel found dead
-    // says the phone was last heard at its last PING, so the session is judged from then
-    session.lastSeen = heard
+    // a channel found dead says the phone was last heard at its last PING: the session is judged from then
+    this.#drop('no PING within the time-to-live', this.#lastSeen)
   }
 
   #data(chunk: string): void {
@@ -87,17 +83,17 @@ export class CirConnection {
     this.socket.write(wv.cookie ? `WVCI ${wv.version} ${wv.cookie}\r\n` : `WVCI ${wv.version}\r\n`)
   }
 
-  #unbind(): void {
+  #unbind(lastHeard?: number): void {
     const b = this.#bound
     if (!b) return
     this.#bound = undefined
     b.wv.wakers.delete(b.waker)
-    b.release()
+    b.release(lastHeard)
   }
 
-  #drop(reason: string): void {
+  #drop(reason: string, lastHeard?: number): void {
     this.core.log('cir', 'closed', { reason, address: this.socket.remoteAddress, session: this.#bound?.wv.session.id })
-    this.#unbind()
+    this.#unbind(lastHeard)
     this.socket.destroy()
   }
 }
