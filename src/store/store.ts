@@ -35,12 +35,16 @@ export interface Store {
   settledOutcome(recipient: string, id: string): Promise<number | undefined>
 
   listReports(owner: string): Promise<StoredReport[]>
+  /** files a report that arrived from elsewhere (a relay peer) unless one of that id waits already (false then) */
+  addReport(report: StoredReport): Promise<boolean>
   removeReport(owner: string, id: string): Promise<StoredReport | undefined>
   /** reports waiting for any sender, newest first, optionally of one outcome */
   recentReports(opts: { code?: number; limit: number }): Promise<StoredReport[]>
 
   /** what waits for and from each user, in the order asked */
   usage(users: string[]): Promise<UserUsage[]>
+  /** the addresses `…@domain` for which messages or reports wait: the relay's backlog for that peer */
+  waitingAt(domain: string): Promise<string[]>
   /** users who have a waiting message whose validity may have ended by `now` */
   dueForExpiry(now: number): Promise<string[]>
   /** the fullest mailboxes, by message count */

@@ -140,6 +140,11 @@ export abstract class BoxStore implements Store {
     return removed as StoredReport | undefined
   }
 
+  async addReport(report: StoredReport): Promise<boolean> {
+    const [added] = await this.commit([{ o: 'r', r: report }], (planned) => planned, (results) => results[0] !== undefined)
+    return added !== undefined
+  }
+
   async recentReports({ code, limit }: { code?: number; limit: number }): Promise<StoredReport[]> {
     const out: StoredReport[] = []
     for (const owner of this.tally.reportOwners()) {
@@ -152,6 +157,12 @@ export abstract class BoxStore implements Store {
     return users.map((user) => ({
       user, inbox: this.tally.inbox(user), outbox: this.tally.outbox(user), reports: this.tally.reports(user),
     }))
+  }
+
+  async waitingAt(domain: string): Promise<string[]> {
+    const suffix = `@${domain}`
+    const addresses = new Set([...this.tally.mailboxes().map((b) => b.user), ...this.tally.reportOwners()])
+    return [...addresses].filter((a) => a.endsWith(suffix)).sort()
   }
 
   async dueForExpiry(now: number): Promise<string[]> {

@@ -103,6 +103,14 @@ export class MemoryStore implements Store {
     return r
   }
 
+  async addReport(report: StoredReport): Promise<boolean> {
+    this.#open()
+    const reports = mapOf(this.#reports, report.owner)
+    if (reports.has(report.id)) return false
+    reports.set(report.id, report)
+    return true
+  }
+
   async recentReports({ code, limit }: { code?: number; limit: number }): Promise<StoredReport[]> {
     return [...this.#reports.values()]
       .flatMap((m) => [...m.values()])
@@ -121,6 +129,12 @@ export class MemoryStore implements Store {
         reports: this.#reports.get(user)?.size ?? 0,
       }
     })
+  }
+
+  async waitingAt(domain: string): Promise<string[]> {
+    const holding = (boxes: Map<string, Map<string, unknown>>) => [...boxes].filter(([, b]) => b.size > 0).map(([a]) => a)
+    const addresses = new Set([...holding(this.#boxes), ...holding(this.#reports)])
+    return [...addresses].filter((a) => a.endsWith(`@${domain}`)).sort()
   }
 
   async dueForExpiry(now: number): Promise<string[]> {

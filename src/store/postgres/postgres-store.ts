@@ -118,6 +118,14 @@ export class PostgresStore implements Store {
     return (await this.#query('DELETE FROM reports WHERE owner = $1 AND id = $2 RETURNING record', [owner, id])).rows[0]?.record
   }
 
+  async addReport(report: StoredReport): Promise<boolean> {
+    const r = await this.#query(
+      'INSERT INTO reports (owner, id, at, code, record) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+      [report.owner, report.id, report.at, report.code, JSON.stringify(report)],
+    )
+    return r.rowCount === 1
+  }
+
   async recentReports({ code, limit }: { code?: number; limit: number }): Promise<StoredReport[]> {
     const r = await this.#query(
       'SELECT record FROM reports WHERE $1::integer IS NULL OR code = $1 ORDER BY at DESC, id LIMIT $2',
@@ -139,6 +147,15 @@ export class PostgresStore implements Store {
       outbox: num(c.get(user)?.outbox),
       reports: n.get(user) ?? 0,
     }))
+  }
+
+  async waitingAt(domain: string): Promise<string[]> {
+    const suffix = `%@${domain.replace(/[\\%_]/g, (c) => `\\${c}`)}`
+    const r = await this.#query(
+      'SELECT recipient AS a FROM messages WHERE recipient LIKE $1 UNION SELECT owner FROM reports WHERE owner LIKE $1 ORDER BY 1',
+      [suffix],
+    )
+    return r.rows.map((x) => x.a)
   }
 
   async dueForExpiry(now: number): Promise<string[]> {

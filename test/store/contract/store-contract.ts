@@ -88,6 +88,25 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       await store.close()
     })
 
+    it('keeps the relay\'s backlog: copies and reports for a peer\'s addresses, and reports that came from a peer, once', async () => {
+      const { store } = await open()
+      const [toBob, toCarol, local] = [msg('bob@b.example'), msg('carol@b.example'), msg('dave')]
+      await store.addMessages(copies([toBob, toCarol, local, msg('erin@c.example')]))
+      await store.removeMessage('dave', local.id, { code: 200, report: report('zed@b.example', local.id) })
+      assert.deepEqual(await store.waitingAt('b.example'), ['bob@b.example', 'carol@b.example', 'zed@b.example'])
+      assert.deepEqual(await store.waitingAt('example'), [], 'a domain matches whole, not as a suffix of another')
+      assert.deepEqual(await store.waitingAt('b%example'), [], 'a domain is no pattern')
+      await store.removeMessage('bob@b.example', toBob.id, { code: 202 })
+      assert.deepEqual(await store.waitingAt('b.example'), ['carol@b.example', 'zed@b.example'])
+
+      const fromPeer = report('alice', 'm-remote')
+      assert.equal(await store.addReport(fromPeer), true)
+      assert.equal(await store.addReport({ ...fromPeer, text: 'again' }), false, 'a report retried by the peer is filed once')
+      assert.deepEqual((await store.listReports('alice')).map((r) => r.text), [fromPeer.text])
+      assert.equal((await store.usage(['alice']))[0].reports, 1)
+      await store.close()
+    })
+
     it('refuses an offline copy over the sender\'s queue (507, checked first) or the recipient\'s store (410); copies without limits are not held to any', async () => {
       const { store } = await open()
       const limits = { outboxMaxMessages: 2, inboxMaxMessages: 1, inboxMaxBytes: 1 << 20 }
