@@ -16,11 +16,14 @@ import { answer } from './http/render.js'
 import { requestOrigin } from './http/request-origin.js'
 import { VERSION } from './version.js'
 import { wvCspRoutes } from './http/wv-csp/route.js'
+import { relayRoutes } from './http/relay/routes.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
   /** how often an idle event stream gets a comment line */
   heartbeatMs?: number
+  /** this server's relay public key, shown at /relay/v1/key */
+  relayPublicKey?: string
 }
 
 export function createApp(core: Core, opts: AppOptions = {}): Hono {
@@ -59,6 +62,12 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.route('/admin', adminRoutes(core))
   app.route('/', chatRoutes(core))
   app.route('/', wvCspRoutes(core))
+  const maxRelayBytes = Math.max(8 * 1024 * 1024, maxRequestBytes)
+  app.use('/relay/v1/*', requestSizeLimit(maxRelayBytes, (c) => {
+    c.header('Connection', 'close')
+    return answer(c, resultOf(requestTooLarge(maxRelayBytes)))
+  }))
+  app.route('/', relayRoutes(core, opts.relayPublicKey))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { didYouMean } from './cli/suggest.js'
+import { type Peer, readPeersFile } from './config-peers.js'
 
 /** The one typed configuration, read once from PIGEONHOLE_* variables and the same names as flags. */
 export interface Config {
@@ -41,6 +42,11 @@ export interface Config {
   databaseUrl: string | undefined
   /** how many connections each node keeps to the database */
   databasePool: number
+  /** the servers this one relays with, from the PIGEONHOLE_PEERS file (PROTOCOL.md 10); none: relay off */
+  peers: Peer[]
+  /** the relay's first retry after a failed attempt; each further one waits twice as long, up to the max */
+  relayRetryMinMs: number
+  relayRetryMaxMs: number
 }
 
 /** variables the program reads that are not configuration settings */
@@ -123,6 +129,9 @@ const SETTINGS: Setting[] = [
     return raw.trim()
   } },
   { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
+  { env: 'PIGEONHOLE_PEERS', key: 'peers', parse: readPeersFile },
+  { env: 'PIGEONHOLE_RELAY_RETRY_MIN_MS', key: 'relayRetryMinMs', parse: int(10, 3_600_000) },
+  { env: 'PIGEONHOLE_RELAY_RETRY_MAX_MS', key: 'relayRetryMaxMs', parse: int(10, 86_400_000) },
 ]
 
 export function defaultConfig(): Config {
@@ -154,6 +163,9 @@ export function defaultConfig(): Config {
     cirMaxPerAddress: 32,
     databaseUrl: undefined,
     databasePool: 10,
+    peers: [],
+    relayRetryMinMs: 1_000,
+    relayRetryMaxMs: 300_000,
   }
 }
 
@@ -210,6 +222,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   if (config.validityDefaultSeconds > config.validityMaxSeconds) {
     problems.push('PIGEONHOLE_VALIDITY_DEFAULT must not exceed PIGEONHOLE_VALIDITY_MAX')
   }
+  if (config.peers.length && !config.domain) problems.push('PIGEONHOLE_PEERS needs PIGEONHOLE_DOMAIN: peers know this server by its domain')
+  if (config.domain && config.peers.some((p) => p.domain === config.domain)) {
+    problems.push(`PIGEONHOLE_PEERS names this server's own domain (${config.domain}) as a peer`)
+  }
   if (problems.length) throw new ConfigError(`bad configuration:\n  ${problems.join('\n  ')}`)
   return { config, rest }
 }
@@ -233,6 +249,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
       : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
       : s.key === 'domain' ? (config.domain ?? '(none)')
+      : s.key === 'peers' ? (config.peers.length ? config.peers.map((p) => p.domain).join(',') : '(none: relay off)')
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
       : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),

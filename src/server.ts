@@ -3,7 +3,10 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { ensureAdminPassword } from './core/admin-password.js'
-import type { Clock, Ids } from './core/clock.js'
+import { type Clock, type Ids, systemClock } from './core/clock.js'
+import type { Peer } from './config-peers.js'
+import { HttpPeerLink } from './http/relay/client.js'
+import { loadOrCreateRelayKey, type RelayKey, RelayKeyError } from './http/relay/keys.js'
 import { resultOf } from './core/codes.js'
 import { shuttingDown } from './core/refusals.js'
 import type { Core } from './core/context.js'
@@ -53,8 +56,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
       onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
     }))
-  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log, metrics })
-  const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
+  const clock = opts.clock ?? systemClock
+  let relayKey: RelayKey | undefined
+  try {
+    relayKey = opts.config.domain ? loadOrCreateRelayKey(opts.config.dataDir) : undefined
+  } catch (err) {
+    await store.close()
+    throw err instanceof RelayKeyError ? new StartupError(err.message) : err
+  }
+  const peerLink = relayKey && ((peer: Peer) => new HttpPeerLink(peer, opts.config.domain!, relayKey.privateKey, clock))
+  const core = createCore({ config: opts.config, store, clock, ids: opts.ids, log, metrics, peerLink })
+  const app = createApp(core, { heartbeatMs: opts.heartbeatMs, relayPublicKey: relayKey?.publicKey })
   let server: ReturnType<typeof serve>
   let admin: { generated?: string }
   try {
@@ -71,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket))
   // beside HTTP, never instead of it: a CIR port that cannot be bound is logged and CIR stays off
   const cir = await startCir(core, wvSessionsOf(core), opts.config)
+  core.relay?.start() // what waited for peers across a restart goes out now
   const port = (server.address() as AddressInfo).port
   const host = opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host
   const runSweep = () => {
@@ -90,6 +103,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         clearInterval(timer)
+        core.relay?.close()
         core.hub.closeAll(resultOf(shuttingDown()))
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         // streams get a moment to flush their goodbye; then whatever is still open is cut

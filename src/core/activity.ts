@@ -5,7 +5,7 @@ import { CODES, type Code } from './codes.js'
 /** one line of the dashboard's "recent activity": a send, a settled copy, a login or logout */
 export interface ActivityEntry {
   at: number
-  kind: 'sent' | 'settled' | 'login' | 'logout' | 'purged' | 'user' | 'lockout'
+  kind: 'sent' | 'settled' | 'login' | 'logout' | 'purged' | 'user' | 'lockout' | 'relayed' | 'report'
   /** who acted or whose mailbox it concerns */
   user: string
   text: string
@@ -13,7 +13,8 @@ export interface ActivityEntry {
 }
 
 const SETTLED_TEXT: Record<number, string> = {
-  200: 'delivered', 410: 'refused (offline space full)', 532: 'dropped (sender blocked)', 538: 'rejected', 542: 'expired',
+  200: 'delivered', 410: 'refused (offline space full)', 413: 'refused (too large)', 415: 'refused (type not accepted)',
+  531: 'refused (unknown user)', 532: 'dropped (sender blocked)', 533: 'refused (not logged in; no offline messaging)', 538: 'rejected', 542: 'expired',
 }
 const LOGOUT_TEXT: Record<number, string> = { 200: 'logout', 601: 'forced logout', 600: 'session expired', 503: 'disconnected (server stopping)' }
 
@@ -38,7 +39,7 @@ export class ActivityRing {
   }
 }
 
-const SHOWN = new Set<CoreEvent['type']>(['MessageSent', 'MessageSettled', 'SessionStarted', 'SessionEnded', 'MailboxPurged', 'UserCreated', 'LoginLockedOut'])
+const SHOWN = new Set<CoreEvent['type']>(['MessageSent', 'MessageSettled', 'MessageRelayed', 'ReportArrived', 'SessionStarted', 'SessionEnded', 'MailboxPurged', 'UserCreated', 'LoginLockedOut'])
 
 function describe(e: CoreEvent): Omit<ActivityEntry, 'at'> | undefined {
   switch (e.type) {
@@ -51,6 +52,10 @@ function describe(e: CoreEvent): Omit<ActivityEntry, 'at'> | undefined {
     }
     case 'MessageSettled':
       return { kind: 'settled', user: e.message.recipient, code: e.code, text: `message ${e.message.id.slice(0, 8)}… ${SETTLED_TEXT[e.code] ?? `settled (${e.code})`}` }
+    case 'MessageRelayed':
+      return { kind: 'relayed', user: e.message.sender, text: `message ${e.message.id.slice(0, 8)}… to ${e.message.recipient} handed to ${e.domain}` }
+    case 'ReportArrived':
+      return { kind: 'report', user: e.report.owner, code: e.report.code, text: `${e.domain} reports message ${e.report.messageId.slice(0, 8)}… to ${e.report.recipient} ${SETTLED_TEXT[e.report.code] ?? `settled (${e.report.code})`}` }
     case 'SessionStarted':
       return { kind: 'login', user: e.userId, text: 'login' }
     case 'SessionEnded':

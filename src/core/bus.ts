@@ -13,6 +13,10 @@ export type CoreEvent =
   | { type: 'MessageSent'; id: string; sender: string; outcomes: ReadonlyArray<readonly [string, Code]> }
   /** a copy reached its final state (200 delivered, 538 rejected, 542 expired, …), with the report it filed */
   | { type: 'MessageSettled'; message: StoredMessage; code: number; report?: StoredReport }
+  /** a relay peer took a copy for one of its users off our queue (it stored it durably) */
+  | { type: 'MessageRelayed'; message: StoredMessage; domain: string }
+  /** a relay peer sent back a delivery report about a copy one of our users sent */
+  | { type: 'ReportArrived'; report: StoredReport; domain: string }
   | { type: 'SessionStarted'; userId: string; sessionId: string }
   /** a session ended: 200 logout, 601 forced, 600 timed out, 503 server stopping */
   | { type: 'SessionEnded'; userId: string; sessionId: string; result: Result }

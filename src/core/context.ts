@@ -7,6 +7,7 @@ import type { Clock, Ids, Store } from './ports.js'
 import type { SessionTable } from './sessions.js'
 import type { LoginGuard } from './login-guard.js'
 import type { Metrics } from './metrics.js'
+import type { Relay } from './relay/relay.js'
 import type { PublishedPresence } from './types.js'
 
 /** Everything the core's functions work over; built once by createCore. */
@@ -28,6 +29,8 @@ export interface Core {
   metrics: Metrics
   /** recent sends, deliveries and logins, for the dashboard (fed from the bus) */
   activity: ActivityRing
+  /** the outbound relay to configured peers (PROTOCOL.md 10); undefined when there are none */
+  relay?: Relay
   /** when this core was built (the dashboard's uptime) */
   startedAt: number
 }

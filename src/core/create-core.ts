@@ -11,8 +11,23 @@ import { watchPresence } from './presence-watch.js'
 import { SessionTable } from './sessions.js'
 import { LoginGuard } from './login-guard.js'
 import { Metrics } from './metrics.js'
+import type { Peer } from '../config-peers.js'
+import type { PeerLink } from './relay/peer-link.js'
+import { Relay } from './relay/relay.js'
 
-export function createCore(deps: { config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log; metrics?: Metrics }): Core {
+export interface CoreDeps {
+  config: Config
+  store: Store
+  bus?: Bus
+  clock?: Clock
+  ids?: Ids
+  log?: Log
+  metrics?: Metrics
+  /** how to reach a relay peer (the relay door's signed HTTP client); without it there is no outbound relay */
+  peerLink?: (peer: Peer) => PeerLink
+}
+
+export function createCore(deps: CoreDeps): Core {
   const clock = deps.clock ?? systemClock
   const ids = deps.ids ?? nanoIds
   const log = deps.log ?? silentLog
@@ -31,6 +46,7 @@ export function createCore(deps: { config: Config; store: Store; bus?: Bus; cloc
     startedAt: clock.now(),
     loginGuard: new LoginGuard(clock),
   }
+  if (deps.peerLink && deps.config.peers.length) core.relay = new Relay(core, deps.peerLink)
   watchPresence(core)
   return core
 }

@@ -64,6 +64,7 @@ export class Hub {
   observe(e: CoreEvent): void {
     if (e.type === 'MessageStored') this.#newMessage(e.message)
     else if (e.type === 'MessageSettled' && e.report) this.#toUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
+    else if (e.type === 'ReportArrived') this.#toUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
     else if (e.type === 'SessionEnded') this.#end(e.sessionId, e.userId, e.result)
   }
 

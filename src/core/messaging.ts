@@ -4,7 +4,8 @@ import { CODES, type Code, type Detail, type Result } from './codes.js'
 import type { Core } from './context.js'
 import { dropReason, pendingFor } from './delivery.js'
 import type { NewCopy } from './ports.js'
-import { copyLimits } from './quotas.js'
+import { copyLimits, relayLimits } from './quotas.js'
+import { remoteDomain } from './relay/address.js'
 import { messageTooLarge, noSuchMessage, unsupportedMediaType } from './refusals.js'
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
@@ -28,9 +29,10 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
   const { config, store, clock } = core
   const size = Buffer.byteLength(req.body, 'utf8')
   if (size > config.maxBodyBytes) throw messageTooLarge(size, config.maxBodyBytes)
-  const mainType = req.contentType.split(';')[0].trim().toLowerCase()
-  if (!/^text\/[a-z0-9.+-]+$/.test(mainType)) throw unsupportedMediaType(req.contentType)
-  const [sender, ...recipients] = await Promise.all([store.getUser(session.userId), ...req.to.map((to) => store.getUser(to))])
+  if (!acceptsMessageType(req.contentType)) throw unsupportedMediaType(req.contentType)
+  const [sender, ...recipients] = await Promise.all([
+    store.getUser(session.userId), ...req.to.map((to) => (remoteDomain(to) ? undefined : store.getUser(to))),
+  ])
   const now = clock.now()
   const validity = Math.min(req.validity ?? config.validityDefaultSeconds, config.validityMaxSeconds)
   const id = core.ids.id()
@@ -38,8 +40,10 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
   const copies: NewCopy[] = []
   req.to.forEach((to, i) => {
     const recipient = recipients[i]
+    const domain = remoteDomain(to)
     let code: Code
-    if (!recipient || !sender || recipient.disabled) code = 531 // a disabled account could only pile messages up
+    if (domain) code = sender && core.relay?.isPeer(domain) ? 202 : 531 // a domain we have no peer for: nobody there we can reach
+    else if (!recipient || !sender || recipient.disabled) code = 531 // a disabled account could only pile messages up
     else if (isBlocked(recipient, sender.id)) code = 532
     else if (core.sessions.online(to)) code = onlineRefusal(core, to, req.contentType, size) ?? 200
     else if (!session.capabilities.offlineMessaging || !config.offline) code = 533
@@ -50,7 +54,8 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
       id, sender: session.userId, recipient: to, sentAt: now, contentType: req.contentType, body: req.body, size,
       offline: code === 202, validUntil: now + validity * 1000, deliveryReport: req.deliveryReport,
     }
-    copies.push(code === 202 ? { message, limits: copyLimits(config, sender!, recipient!) } : { message })
+    // a copy for another server waits in our relay queue, counted against the sender like any offline copy
+    copies.push(code === 202 ? { message, limits: domain ? relayLimits(config, sender!) : copyLimits(config, sender!, recipient!) } : { message })
   })
   const verdicts = copies.length ? await writing(core, store.addMessages(copies)) : []
   let stored = 0
@@ -65,8 +70,13 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
   return { result: aggregate(outcome), ...(stored ? { messageId: id } : {}) }
 }
 
+/** IMPS instant messages are text: text/plain, text/x-vCard… */
+export function acceptsMessageType(contentType: string): boolean {
+  return /^text\/[a-z0-9.+-]+$/.test(contentType.split(';')[0].trim().toLowerCase())
+}
+
 /** 415/413 when every live session of an online recipient refuses the type or the size */
-function onlineRefusal(core: Core, userId: string, contentType: string, size: number): Code | undefined {
+export function onlineRefusal(core: Core, userId: string, contentType: string, size: number): 413 | 415 | undefined {
   const verdicts = core.sessions.ofUser(userId).map((s) => accepts(s.capabilities, contentType, size))
   if (verdicts.includes('yes')) return undefined
   return verdicts.includes('type') ? 415 : 413

@@ -28,6 +28,12 @@ export function copyLimits(config: Config, sender: UserRecord, recipient: UserRe
   }
 }
 
+/** what a copy queued for a relay peer must fit within: the sender's queue, and the default store of one address */
+export function relayLimits(config: Config, sender: UserRecord): CopyLimits {
+  const ofDefault = limitsFor(config, undefined)
+  return { outboxMaxMessages: limitsFor(config, sender).outboxMaxMessages, inboxMaxMessages: ofDefault.inboxMaxMessages, inboxMaxBytes: ofDefault.inboxMaxBytes }
+}
+
 export interface QuotaUsage {
   inbox: { messages: number; bytes: number; maxMessages: number; maxBytes: number }
   outbox: { queued: number; maxQueued: number }

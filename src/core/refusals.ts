@@ -15,6 +15,8 @@ export const bodyCutOff = () => badRequest('the body was cut off before its end'
 export const badParameter = (why: string) => refuse(402, `Bad parameter: ${why}`)
 export const invalidUserId = (field: string, raw: string) =>
   refuse(402, `${field} "${clip(raw, 80)}" is not a valid user id: 1–64 characters of a–z, 0–9, dot, underscore or hyphen, starting with a letter or digit`)
+export const invalidAddress = (field: string, raw: string) =>
+  refuse(402, `${field} "${clip(raw, 80)}" is not a valid address: a user id (1–64 characters of a–z, 0–9, dot, underscore or hyphen), or user@domain for a user of another server`)
 export const passwordTooShort = (min: number) => refuse(402, `password must be at least ${min} characters`)
 export const passwordTooLong = (max: number) => refuse(402, `password must be at most ${max} characters`)
 export const quotaNotANumber = (key: string, raw?: string) =>
@@ -60,3 +62,6 @@ export const tooManyLists = (max: number) => refuse(403, `Forbidden: a user may 
 export const listTooLong = (max: number) => refuse(403, `Forbidden: a contact list holds at most ${max} contacts`)
 export const invalidListName = (raw: string) =>
   badParameter(`"${clip(raw)}" is not a list name: 1–64 characters of a–z, 0–9, dot, underscore, hyphen or tilde`)
+
+/** refusals of the server-to-server relay (PROTOCOL.md 10): a peer reads them in its log */
+export const relayForbidden = (why: string) => refuse(403, `Forbidden: ${why}`)

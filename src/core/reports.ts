@@ -4,7 +4,8 @@ import { noSuchReport } from './refusals.js'
 import { writing } from './storage-failure.js'
 import type { StoredMessage, StoredReport } from './types.js'
 
-export type FinalCode = 200 | 410 | 532 | 538 | 542
+/** how a copy ends: delivered, or refused here or by a relay peer (410 full, 413/415 not acceptable, 531 unknown, 532 blocked, 533 no offline messaging there, 538 rejected, 542 expired) */
+export type FinalCode = 200 | 410 | 413 | 415 | 531 | 532 | 533 | 538 | 542
 
 /**
  * Settles one recipient's copy: removes it, remembers how it ended and, if the sender asked, files a delivery

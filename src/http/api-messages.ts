@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { normaliseUserId } from '../core/accounts.js'
 import type { Core } from '../core/context.js'
+import { normaliseAddress } from '../core/relay/address.js'
 import { getMessage, listMessages, messageDelivered, rejectMessage, sendMessage } from '../core/messaging.js'
 import { badParameter, noSuchReport, notAMessageId } from '../core/refusals.js'
 import { acknowledgeReport, listReports } from '../core/reports.js'
@@ -18,9 +18,9 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
 
   api.post('/messages', auth, async (c) => {
     const o = await readJson(c)
-    const rawTo = optStrArray(o, 'to', { min: 1, max: MAX_RECIPIENTS, itemMax: 64 })
+    const rawTo = optStrArray(o, 'to', { min: 1, max: MAX_RECIPIENTS, itemMax: 320 })
     if (!rawTo) throw badParameter(`"to" is required: a list of 1 to ${MAX_RECIPIENTS} user ids`)
-    const to = rawTo.map((u) => normaliseUserId(u, '"to" entry'))
+    const to = rawTo.map((u) => normaliseAddress(u, '"to" entry', core.config.domain))
     if (new Set(to).size !== to.length) throw badParameter('"to" names the same user more than once')
     const body = str(o, 'body', { max: Number.MAX_SAFE_INTEGER })
     const sent = await sendMessage(core, c.get('session'), {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { normaliseUserId } from '../core/accounts.js'
+import { normaliseAddress } from '../core/relay/address.js'
 import { blockEntity, blockedList, type ListEdit } from '../core/blocklist.js'
 import type { Core } from '../core/context.js'
 import { quotaOf } from '../core/quotas.js'
@@ -16,7 +16,7 @@ export function settingsRoutes(core: Core): Hono<ApiEnv> {
 
   api.post('/blocklist', auth, async (c) => {
     const o = await readJson(c)
-    const edit = { block: listEdit(o, 'block'), grant: listEdit(o, 'grant') }
+    const edit = { block: listEdit(o, 'block', core.config.domain), grant: listEdit(o, 'grant', core.config.domain) }
     return answer(c, 200, { ...(await blockEntity(core, c.get('session').userId, edit)) })
   })
 
@@ -25,10 +25,10 @@ export function settingsRoutes(core: Core): Hono<ApiEnv> {
   return api
 }
 
-function listEdit(o: Json, key: 'block' | 'grant'): ListEdit | undefined {
+function listEdit(o: Json, key: 'block' | 'grant', domain: string | undefined): ListEdit | undefined {
   const e = optObject(o, key)
   if (!e) return undefined
   const ids = (field: 'add' | 'remove') =>
-    optStrArray(e, field, { max: 1000, itemMax: 64 })?.map((u) => normaliseUserId(u, `"${key}.${field}" entry`))
+    optStrArray(e, field, { max: 1000, itemMax: 320 })?.map((u) => normaliseAddress(u, `"${key}.${field}" entry`, domain))
   return { inUse: optBool(e, 'inUse'), add: ids('add'), remove: ids('remove') }
 }

@@ -1,0 +1,57 @@
+import type { KeyObject } from 'node:crypto'
+import type { Peer } from '../../config-peers.js'
+import type { Clock } from '../../core/clock.js'
+import type { PeerLink, RelayVerdict } from '../../core/relay/peer-link.js'
+import type { StoredMessage, StoredReport } from '../../core/types.js'
+import { signRequest } from './signature.js'
+import { decodeVerdicts, encodeMessages, encodeReports } from './wire.js'
+
+/** how long one request to a peer may take before it counts as failed (and is retried later) */
+const REQUEST_TIMEOUT_MS = 15_000
+
+/** The relay's outbound side of the door: each call is one signed POST to the peer's /relay/v1. */
+export class HttpPeerLink implements PeerLink {
+  constructor(
+    private readonly peer: Peer,
+    private readonly ourDomain: string,
+    private readonly key: KeyObject,
+    private readonly clock: Clock,
+  ) {}
+
+  async sendMessages(messages: StoredMessage[]): Promise<RelayVerdict[]> {
+    const answer = await this.#post('/relay/v1/messages', encodeMessages(messages, this.ourDomain))
+    return decodeVerdicts(answer, messages.length)
+  }
+
+  async sendReports(reports: StoredReport[]): Promise<void> {
+    await this.#post('/relay/v1/reports', encodeReports(reports, this.ourDomain))
+  }
+
+  async #post(path: string, json: unknown): Promise<Record<string, unknown>> {
+    const url = new URL(this.peer.url + path)
+    const body = JSON.stringify(json)
+    const signed = signRequest({ method: 'POST', path: url.pathname, body }, this.ourDomain, this.key, this.clock.now())
+    let res: Response
+    try {
+      res = await fetch(url, {
+        method: 'POST', body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        headers: { ...signed, 'Content-Type': 'application/json' },
+      })
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code
+      throw new Error(`${this.peer.url} cannot be reached (${cause ?? (err as Error).message})`)
+    }
+    const text = await res.text()
+    let parsed: Record<string, unknown> = {}
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      // not ours, or a proxy's error page: said below with the status
+    }
+    if (!res.ok) {
+      const said = (parsed.result as { text?: string } | undefined)?.text ?? text.slice(0, 120)
+      throw new Error(`${this.peer.domain} answered ${res.status}: ${said}`)
+    }
+    return parsed
+  }
+}

@@ -1,0 +1,67 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { join } from 'node:path'
+
+export const KEY_FILE = 'relay-key.pem'
+
+export interface RelayKey {
+  privateKey: KeyObject
+  /** the public half as peers pin it: the 32 raw bytes in base64 */
+  publicKey: string
+}
+
+/** why the key file cannot be used, in one sentence */
+export class RelayKeyError extends Error {}
+
+/**
+ * This server's Ed25519 key pair, from `relay-key.pem` in the data directory; created there at first start
+ * (mode 0600, written and synced before use, never replaced: peers have pinned its public half).
+ */
+export function loadOrCreateRelayKey(dataDir: string): RelayKey {
+  const path = join(dataDir, KEY_FILE)
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new RelayKeyError(`cannot read the relay key ${path}: ${(err as NodeJS.ErrnoException).code}`)
+    pem = createKeyFile(dataDir, path)
+  }
+  let privateKey: KeyObject
+  try {
+    privateKey = createPrivateKey(pem)
+  } catch {
+    throw new RelayKeyError(`the relay key ${path} is not a PEM private key; restore it from a backup (peers have pinned its public key)`)
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new RelayKeyError(`the relay key ${path} is not an Ed25519 key`)
+  return { privateKey, publicKey: publicKeyText(createPublicKey(privateKey)) }
+}
+
+/** the public key a peers file names, as a key object */
+export function pinnedKey(base64: string): KeyObject {
+  const x = Buffer.from(base64, 'base64').toString('base64url')
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
+}
+
+function publicKeyText(key: KeyObject): string {
+  return Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url').toString('base64')
+}
+
+function createKeyFile(dataDir: string, path: string): string {
+  mkdirSync(dataDir, { recursive: true })
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  // 'wx': two processes starting at once cannot both write one; the loser reads the winner's
+  let fd: number
+  try {
+    fd = openSync(path, 'wx', 0o600)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8')
+    throw new RelayKeyError(`cannot create the relay key ${path}: ${(err as NodeJS.ErrnoException).code}`)
+  }
+  try {
+    writeSync(fd, pem)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  return pem
+}

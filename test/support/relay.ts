@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Config } from '../../src/config.js'
+import { loadOrCreateRelayKey } from '../../src/http/relay/keys.js'
+import { TestServer } from './server.js'
+
+/** a free TCP port on loopback now (the servers of a pair must know each other's address before either starts) */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+    probe.once('error', reject)
+  })
+}
+
+/** what one server of a relaying pair needs before it starts: its domain, data dir, port and public key */
+export interface PeerSide {
+  domain: string
+  dataDir: string
+  port: number
+  publicKey: string
+  url: string
+}
+
+export async function peerSide(domain: string): Promise<PeerSide> {
+  const dataDir = mkdtempSync(join(tmpdir(), `pigeonhole-${domain}-`))
+  const port = await freePort()
+  return { domain, dataDir, port, publicKey: loadOrCreateRelayKey(dataDir).publicKey, url: `http://127.0.0.1:${port}` }
+}
+
+/** the configuration of `side`, relaying with `others` */
+export function relayConfig(side: PeerSide, others: PeerSide[], extra: Partial<Config> = {}): Partial<Config> {
+  return {
+    domain: side.domain, port: side.port, relayRetryMinMs: 50, relayRetryMaxMs: 200,
+    peers: others.map((o) => ({ domain: o.domain, url: o.url, publicKey: o.publicKey })), ...extra,
+  }
+}
+
+/** two real servers on loopback, a.example and b.example, each pinning the other's key */
+export async function startPair(extraA: Partial<Config> = {}, extraB: Partial<Config> = {}): Promise<{ a: TestServer; b: TestServer; sides: [PeerSide, PeerSide] }> {
+  const [sa, sb] = [await peerSide('a.example'), await peerSide('b.example')]
+  const a = await TestServer.start(relayConfig(sa, [sb], extraA), { dataDir: sa.dataDir })
+  const b = await TestServer.start(relayConfig(sb, [sa], extraB), { dataDir: sb.dataDir })
+  return { a, b, sides: [sa, sb] }
+}
+
+/** waits until `check` holds, letting real I/O (the relay's requests) run in between; fails after `ms` */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`${what}: still not so after ${ms} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
