@@ -14,8 +14,6 @@ export interface PeerStatus {
   url: string
   /** undefined until the first attempt */
   reachable: boolean | undefined
-  /** messages and reports waiting to be handed over */
-  queued: { messages: number; reports: number }
   lastError?: string
   lastErrorAt?: number
   lastSuccessAt?: number
@@ -42,7 +40,7 @@ export class PeerQueue {
   #closed = false
 
   constructor(private readonly core: Core, peer: Peer, private readonly link: PeerLink, private readonly schedule: Schedule) {
-    this.status = { domain: peer.domain, url: peer.url, reachable: undefined, queued: { messages: 0, reports: 0 }, relayed: 0 }
+    this.status = { domain: peer.domain, url: peer.url, reachable: undefined, relayed: 0 }
   }
 
   /** something new waits for this peer: hand it over now, unless a retry is already scheduled after a failure */
@@ -52,12 +50,13 @@ export class PeerQueue {
     else this.#running = this.#drain()
   }
 
-  /** an admin asked: try now even if a retry is scheduled */
-  retryNow(): Promise<void> {
+  /** an admin asked: try now even if a retry is scheduled; resolves when that attempt is over */
+  async retryNow(): Promise<void> {
+    await this.idle() // an attempt in flight ends first: never two at once to one peer
     this.#cancelRetry?.()
     this.#cancelRetry = undefined
     this.wake()
-    return this.#running ?? Promise.resolve()
+    await this.idle()
   }
 
   /** resolves when no attempt is running (tests and shutdown) */
@@ -137,12 +136,8 @@ export class PeerQueue {
     const messages: StoredMessage[] = []
     const reports: StoredReport[] = []
     let bytes = 0
-    let queued = 0
-    let queuedReports = 0
     for (const address of await store.waitingAt(this.status.domain)) {
       const [waiting, filed] = await Promise.all([store.listMessages(address), store.listReports(address)])
-      queued += waiting.length
-      queuedReports += filed.length
       for (const m of waiting) {
         if (m.validUntil <= now) await settle(this.core, m, 542)
         else if (messages.length < BATCH_MESSAGES && (messages.length === 0 || bytes + m.size <= BATCH_BYTES)) {
@@ -152,7 +147,6 @@ export class PeerQueue {
       }
       for (const r of filed) if (reports.length < BATCH_MESSAGES) reports.push(r)
     }
-    this.status.queued = { messages: queued, reports: queuedReports }
     return { messages, reports }
   }
 }

@@ -33,8 +33,14 @@ export class Relay {
     for (const queue of this.#queues.values()) queue.wake()
   }
 
-  statuses(): PeerStatus[] {
-    return [...this.#queues.values()].map((q) => ({ ...q.status, queued: { ...q.status.queued } }))
+  /** each peer's state, with what waits for it now (messages and reports) */
+  async statuses(): Promise<Array<PeerStatus & { queued: { messages: number; reports: number } }>> {
+    return Promise.all([...this.#queues.values()].map(async (q) => {
+      const usage = await this.core.store.usage(await this.core.store.waitingAt(q.status.domain))
+      const messages = usage.reduce((n, u) => n + u.inbox.messages, 0)
+      const reports = usage.reduce((n, u) => n + u.reports, 0)
+      return { ...q.status, queued: { messages, reports } }
+    }))
   }
 
   /** tries every peer now, skipping the backoff; resolves when the attempts are done */

@@ -1,12 +1,12 @@
-import { createHash, type KeyObject, sign, verify } from 'node:crypto'
+import { createHash, type KeyObject, randomBytes, sign, verify } from 'node:crypto'
 
 /**
  * HTTP Message Signatures (RFC 9421) with Ed25519, in the one profile servers of ours speak: the signature
  * covers the method, the path, the Date header and the body's Content-Digest (RFC 9530, sha-256), and names
- * the signing server's domain as its keyid. Anything else is refused rather than half-understood.
+ * the signing server's domain as its keyid, with a nonce. Anything else is refused rather than half-understood.
  */
 const COVERED = '("@method" "@path" "date" "content-digest")'
-const INPUT = /^sig1=\("@method" "@path" "date" "content-digest"\);created=(\d{1,12});keyid="([a-z0-9.-]{1,253})";alg="ed25519"$/
+const INPUT = /^sig1=\("@method" "@path" "date" "content-digest"\);created=(\d{1,12});nonce="[A-Za-z0-9_-]{16,64}";keyid="([a-z0-9.-]{1,253})";alg="ed25519"$/
 const SIGNATURE = /^sig1=:([A-Za-z0-9+/]{86}==):$/
 
 export interface SignedParts {
@@ -27,7 +27,8 @@ function signatureBase(parts: SignedParts, date: string, digest: string, params:
 export function signRequest(parts: SignedParts, keyId: string, key: KeyObject, now: number): Record<string, string> {
   const date = new Date(now).toUTCString()
   const digest = contentDigest(parts.body)
-  const params = `${COVERED};created=${Math.floor(now / 1000)};keyid="${keyId}";alg="ed25519"`
+  // Ed25519 signs deterministically: the nonce keeps a retry of the same batch within a second from reading as a replay
+  const params = `${COVERED};created=${Math.floor(now / 1000)};nonce="${randomBytes(16).toString('base64url')}";keyid="${keyId}";alg="ed25519"`
   const signature = sign(null, Buffer.from(signatureBase(parts, date, digest, params)), key).toString('base64')
   return { Date: date, 'Content-Digest': digest, 'Signature-Input': `sig1=${params}`, Signature: `sig1=:${signature}:` }
 }
