@@ -4,11 +4,13 @@ import { inboxFill, type Overview, type UserRow } from '../src/core/admin-querie
 import { Empty, Usage } from './components.js'
 import { ago, bytes, count, duration } from './format.js'
 import { Layout } from './layout.js'
+import { PeersCard } from './peers.js'
 
 export interface OverviewProps {
   o: Overview
   activity: ActivityEntry[]
   now: number
+  csrf: string
 }
 
 export function OverviewPage(props: OverviewProps & { session: AdminSession }) {
@@ -21,7 +23,7 @@ export function OverviewPage(props: OverviewProps & { session: AdminSession }) {
 }
 
 /** the part that refreshes itself every 2 s */
-export function OverviewLive({ o, activity, now }: OverviewProps) {
+export function OverviewLive({ o, activity, now, csrf }: OverviewProps) {
   return (
     <div id="overview-live" hx-get="/admin/overview/live" hx-trigger="every 2s" hx-swap="outerHTML">
       <div class="cards">
@@ -42,6 +44,7 @@ export function OverviewLive({ o, activity, now }: OverviewProps) {
           {o.nearQueueLimit.length ? <FillTable rows={o.nearQueueLimit} kind="outbox" /> : <Empty>No sender has messages waiting offline.</Empty>}
         </section>
       </div>
+      {o.peers.length ? <PeersCard peers={o.peers} now={now} csrf={csrf} /> : null}
       <section class="card">
         <h2>Recent activity</h2>
         {activity.length ? (

@@ -30,6 +30,11 @@ export const COMMANDS: Record<string, { usage: string; summary: string; detail?:
     summary: 'copy the data directory into DEST, a new or empty directory; works while the server runs',
     detail: 'The copy is consistent: restored, it holds every message acknowledged before the backup began.',
   },
+  'relay key': {
+    usage: 'pigeonhole relay key [config flags]',
+    summary: "print this server's relay public key, for the peers that relay with it",
+    detail: 'The key pair lives in relay-key.pem in the data directory (created at first start, mode 0600);\nkeep it in backups: peers have pinned its public half.',
+  },
   restore: {
     usage: 'pigeonhole restore SRC [config flags]',
     summary: 'put a backup back into an empty data directory (the server stopped)',

@@ -4,6 +4,7 @@ import { type Args, parseArgs, UsageError, unknownOption } from './args.js'
 import { didYouMean } from './suggest.js'
 import { adminPasswd, backup, type Io, restore, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
 import { COMMANDS, commandHelp, mainHelp, userHelp } from './help.js'
+import { relayKey } from './relay-key.js'
 import { serve } from './serve.js'
 
 export { UsageError }
@@ -49,12 +50,18 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
     await (first === 'backup' ? backup : restore)(config, { ...sub(1), command: first }, io)
     return 0
   }
+  if (first === 'relay') {
+    if (second !== 'key') return help && !second ? print(io, commandHelp('relay key')) : usage(`relay needs a command: pigeonhole relay key`)
+    if (help) return print(io, commandHelp('relay key'))
+    relayKey(config, { ...sub(2), command: 'relay key' }, io)
+    return 0
+  }
   if (first === 'stats') {
     if (help) return print(io, commandHelp('stats'))
     await stats(config, sub(1), io)
     return 0
   }
-  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'help'])}`)
+  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'relay', 'help'])}`)
 }
 
 function print(io: Io, text: string): number {

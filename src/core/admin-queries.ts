@@ -1,5 +1,6 @@
 import { requireUser } from './accounts.js'
 import type { Core } from './context.js'
+import type { Relay } from './relay/relay.js'
 import type { StoreStats, UserUsage } from './ports.js'
 import { type Limits, limitsFor } from './quotas.js'
 import { listsOf } from './contacts.js'
@@ -109,7 +110,11 @@ export interface Overview {
   /** the fullest offline stores and the senders nearest their queue limit (top 5, non-empty only) */
   fullest: UserRow[]
   nearQueueLimit: UserRow[]
+  /** the relay's peers; empty when none are configured */
+  peers: PeerView[]
 }
+
+export type PeerView = Awaited<ReturnType<Relay['statuses']>>[number]
 
 export async function overview(core: Core): Promise<Overview> {
   const stats = await core.store.stats()
@@ -130,6 +135,7 @@ export async function overview(core: Core): Promise<Overview> {
     uptimeSeconds: Math.max(0, Math.floor((core.clock.now() - core.startedAt) / 1000)),
     fullest: top(inboxFill, (r) => r.inbox.messages > 0),
     nearQueueLimit: top(outboxFill, (r) => r.outbox > 0),
+    peers: core.relay ? await core.relay.statuses() : [],
   }
 }
 

@@ -1,4 +1,5 @@
-import { normaliseUserId, requireUser, storeUser } from './accounts.js'
+import { requireUser, storeUser } from './accounts.js'
+import { normaliseAddress } from './relay/address.js'
 import type { Core } from './context.js'
 import { invalidListName, listExists, listTooLong, noSuchList, tooManyLists } from './refusals.js'
 import type { Contact, ContactList, UserRecord } from './types.js'
@@ -34,7 +35,7 @@ export async function createList(
     if (lists.length >= MAX_LISTS) throw tooManyLists(MAX_LISTS)
     const list: ContactList = { name, displayName: req.displayName || req.name, isDefault: false, contacts: [] }
     lists.push(list)
-    return applyEdit(lists, list, { add: req.contacts, isDefault: req.isDefault })
+    return applyEdit(lists, list, { add: req.contacts, isDefault: req.isDefault }, core.config.domain)
   })
 }
 
@@ -63,7 +64,7 @@ export async function manageList(core: Core, userId: string, rawName: string, ed
   return editLists(core, userId, (lists) => {
     const list = lists.find((l) => l.name === name)
     if (!list) throw noSuchList(name)
-    return applyEdit(lists, list, edit)
+    return applyEdit(lists, list, edit, core.config.domain)
   })
 }
 
@@ -72,10 +73,11 @@ export function hasContact(owner: UserRecord, other: string): boolean {
   return listsOf(owner).some((l) => l.contacts.some((c) => c.userId === other))
 }
 
-function applyEdit(lists: ContactList[], list: ContactList, edit: ListEditRequest): ContactList {
+/** a contact may be a user of another server (`bob@other.org`), written to through the relay */
+function applyEdit(lists: ContactList[], list: ContactList, edit: ListEditRequest, domain: string | undefined): ContactList {
   const contacts = new Map(list.contacts.map((c) => [c.userId, c]))
   for (const c of edit.add ?? []) {
-    const userId = normaliseUserId(c.userId, 'contact')
+    const userId = normaliseAddress(c.userId, 'contact', domain)
     contacts.set(userId, { userId, nickname: c.nickname || userId })
   }
   for (const u of edit.remove ?? []) contacts.delete(u.toLowerCase())

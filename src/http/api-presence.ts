@@ -93,6 +93,6 @@ function contacts(o: Json, key: string): Contact[] | undefined {
   return v.map((entry) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw badParameter(`every entry of "${key}" must be an object like {"userId": "bob", "nickname": "Bob"}`)
     const e = entry as Json
-    return { userId: normaliseUserId(str(e, 'userId', { max: 64 }), `"${key}" userId`), nickname: optStr(e, 'nickname', { max: 64 }) ?? '' }
+    return { userId: str(e, 'userId', { max: 320 }), nickname: optStr(e, 'nickname', { max: 64 }) ?? '' } // core checks the address
   })
 }

@@ -35,7 +35,7 @@ describe('bad input gets its code and a sentence', () => {
     refused(await alice.post('/messages', { to: ['bob'], body: 'x', deliveryReport: 'yes' }), 402, 400, /"deliveryReport" must be true or false/)
     refused(await alice.post('/messages', { to: [], body: 'x' }), 402, 400, /1 to 50 entries/)
     refused(await alice.post('/messages', { to: ['bob', 'BOB'], body: 'x' }), 402, 400, /same user more than once/)
-    refused(await alice.post('/messages', { to: ['bad id!'], body: 'x' }), 402, 400, /not a valid user id/)
+    refused(await alice.post('/messages', { to: ['bad id!'], body: 'x' }), 402, 400, /"to" entry "bad id!" is not a valid address/)
   })
 
   it('the shape is checked before anyone is looked up: 51 unknown recipients are 402, not 531', async () => {

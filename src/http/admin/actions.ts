@@ -39,6 +39,16 @@ export function actionRoutes(core: Core): Hono<AdminEnv> {
     return created ? c.redirect(userUrl(created.id), 303) : res
   })
 
+  app.post('/relay/:domain/retry', async (c) => {
+    const domain = c.req.param('domain').toLowerCase()
+    if (!core.relay?.isPeer(domain)) return done(c, '/admin', 'error', `${domain} is not a relay peer of this server.`)
+    await core.relay.retryNow(domain)
+    const [peer] = (await core.relay.statuses()).filter((p) => p.domain === domain)
+    return peer.reachable
+      ? done(c, '/admin', 'ok', `${domain} took everything that waited for it.`)
+      : done(c, '/admin', 'error', `${domain} is still unreachable: ${peer.lastError}`)
+  })
+
   app.post('/users/:id/purge', async (c) => {
     const id = userId(c)
     if ((await field(c, 'confirm')) !== 'yes') return done(c, userUrl(id), 'error', 'Tick “sure” to purge every message.')

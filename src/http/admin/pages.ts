@@ -22,9 +22,9 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const now = () => core.clock.now()
 
-  const overviewProps = async () => ({ o: await overview(core), activity: core.activity.recent(20), now: now() })
-  app.get('/', async (c) => c.html(OverviewPage({ ...(await overviewProps()), session: c.get('admin') })))
-  app.get('/overview/live', async (c) => c.html(OverviewLive(await overviewProps())))
+  const overviewProps = async (c: AdminContext) => ({ o: await overview(core), activity: core.activity.recent(20), now: now(), csrf: c.get('admin').csrf })
+  app.get('/', async (c) => c.html(OverviewPage({ ...(await overviewProps(c)), session: c.get('admin') })))
+  app.get('/overview/live', async (c) => c.html(OverviewLive(await overviewProps(c))))
 
   const usersProps = async (c: AdminContext) => {
     const query = usersQuery(c)

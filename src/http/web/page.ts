@@ -53,7 +53,7 @@ export function chatPage(opts: { registrationOpen: boolean; script: string; styl
       <form id="add-form" class="add" aria-labelledby="add-title">
         <h3 id="add-title">Add a contact</h3>
         <label for="add-user">Contact's user id</label>
-        <input id="add-user" required maxlength="64" autocapitalize="none" spellcheck="false">
+        <input id="add-user" required maxlength="320" autocapitalize="none" spellcheck="false" placeholder="bob, or bob@other.org">
         <label for="add-nick">Nickname</label>
         <input id="add-nick" maxlength="64">
         <p id="add-error" class="error" role="alert"></p>

@@ -1,9 +1,10 @@
 import { USER_ID } from '../../core/accounts.js'
+import { parseAddress } from '../../core/relay/address.js'
 
 /**
  * User and contact-list ids as WV-CSP writes them (PROTOCOL.md 9): `wv:alice`, `wv:alice@domain` and `alice`
  * name the local user alice, case-insensitively. With a domain configured, an id naming another domain is not
- * ours (undefined: there is no relay yet); without one, the domain part is not checked. Written back as
+ * a local user (`address` reads it as a relay recipient); without one, `user` does not check the domain part. Written back as
  * `wv:alice@domain` when a domain is configured, else `wv:alice`; lists as `wv:alice/name@domain`.
  */
 export class Ids {
@@ -17,7 +18,18 @@ export class Ids {
     return USER_ID.test(id) ? id : undefined
   }
 
+  /**
+   * A recipient or a blocked sender: the local user id, or a user of another server (`wv:bob@other.org` →
+   * `bob@other.org`, relayed when that server is a peer: PROTOCOL.md 10). Undefined when malformed.
+   */
+  address(raw: string): string | undefined {
+    // without a domain of our own there is no relay, and phones' domain parts are not checked (as in `user`)
+    return this.domain ? parseAddress(raw.trim().replace(/^wv:/i, ''), this.domain) : this.user(raw)
+  }
+
+  /** `alice` → `wv:alice@domain`; a user of another server keeps their domain (`wv:bob@other.org`) */
   writeUser(id: string): string {
+    if (id.includes('@')) return `wv:${id}`
     return this.domain ? `wv:${id}@${this.domain}` : `wv:${id}`
   }
 

@@ -5,6 +5,8 @@ import { DataDirError } from './lock.js'
 
 const SEGMENT = /^\d{8}\.jsonl$/
 const BOX = /^[^.].*\.json$/
+/** the relay key pair (src/http/relay/keys.ts), which belongs to the data directory like the store */
+const RELAY_KEY = 'relay-key.pem'
 
 /**
  * Copies a data directory while its server runs, into an empty `dest`, as a state the store can open.
@@ -24,6 +26,8 @@ export async function backupDataDir(dataDir: string, dest: string, attempts = 5)
     let files = 0
     await makeLayout(dest)
     if (await copyIfThere(join(dataDir, 'accounts.json'), join(dest, 'accounts.json'))) files++
+    // the relay key is never replaced, and peers have pinned it: a restore without it would cut them off
+    if (await copyIfThere(join(dataDir, RELAY_KEY), join(dest, RELAY_KEY))) files++
     for (const name of await list(join(dataDir, 'boxes'), BOX)) {
       if (await copyIfThere(join(dataDir, 'boxes', name), join(dest, 'boxes', name))) files++
     }
@@ -44,6 +48,7 @@ export async function restoreDataDir(src: string, dataDir: string): Promise<void
   await ensureEmpty(dataDir, 'the data directory to restore into')
   await makeLayout(dataDir)
   await copyFile(join(src, 'accounts.json'), join(dataDir, 'accounts.json'))
+  if ((await list(src, /^relay-key\.pem$/)).length) await copyFile(join(src, RELAY_KEY), join(dataDir, RELAY_KEY))
   for (const sub of ['boxes', 'journal']) {
     for (const name of await list(join(src, sub), sub === 'boxes' ? BOX : SEGMENT)) await copyFile(join(src, sub, name), join(dataDir, sub, name))
   }

@@ -10,7 +10,8 @@ export interface Presence {
 }
 
 type ContactList = { name: string; default?: boolean; contacts: Array<{ userId: string; nickname: string }> }
-const USER_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/
+/** a user here (`bob`) or on a server this one relays with (`bob@other.org`) */
+const ADDRESS = /^[a-z0-9][a-z0-9._-]{0,63}(@[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)?$/
 
 /** online / busy / away / offline, with the status text when there is one */
 export function presenceLabel(p: Presence | undefined): { key: string; text: string } {
@@ -98,17 +99,19 @@ export class ContactsPane {
   /** adds (or renames) a contact after checking that the user exists; returns an error sentence or undefined */
   async add(rawId: string, nickname: string): Promise<string | undefined> {
     const userId = rawId.trim().toLowerCase()
-    if (!USER_ID.test(userId)) return 'A user id is 1–64 letters, digits, dots, dashes or underscores.'
+    if (!ADDRESS.test(userId)) return 'A user id is 1–64 letters, digits, dots, dashes or underscores, or user@domain for someone on another server.'
     if (userId === this.ctx.me) return 'That is you.'
-    const exists = await this.ctx.api.get(`/presence/${encodeURIComponent(userId)}`)
-    if (exists.result.code === 531) return `There is no user "${userId}" on this server.`
-    if (exists.result.code !== 200) return exists.result.text
+    const remote = userId.includes('@') // another server's user: only that server knows whether they exist
+    if (!remote) {
+      const exists = await this.ctx.api.get(`/presence/${encodeURIComponent(userId)}`)
+      if (exists.result.code === 531) return `There is no user "${userId}" on this server.`
+      if (exists.result.code !== 200) return exists.result.text
+    }
     const a = await this.ctx.api.post(`/contacts/lists/${encodeURIComponent(this.listName)}`, { add: [{ userId, nickname: nickname.trim() || userId }] })
     if (a.result.code !== 200) return a.result.text
     this.setList(a.list)
     // the subscription to the list covers a new member's changes; this fetches where they stand now
-    const now = await this.ctx.api.get(`/presence?users=${encodeURIComponent(userId)}`)
-    this.applyPresence(now.presence)
+    if (!remote) this.applyPresence((await this.ctx.api.get(`/presence?users=${encodeURIComponent(userId)}`)).presence)
     this.ctx.refresh()
     this.ctx.toast(`${this.name(userId)} is in your contacts.`)
     return undefined

@@ -15,7 +15,7 @@ export async function getBlockedList(ctx: Ctx): Promise<El> {
 
 function edit(ctx: Ctx, el: El | undefined): ListEdit | undefined {
   if (!el) return undefined
-  const ids = (name: string) => children(child(el, name), 'UserID').map((u) => ctx.ids.user(u.text)).filter((u) => u !== undefined)
+  const ids = (name: string) => children(child(el, name), 'UserID').map((u) => ctx.ids.address(u.text)).filter((u) => u !== undefined)
   return { inUse: boolAt(el, 'InUse'), add: ids('AddList'), remove: ids('RemoveList') }
 }
 

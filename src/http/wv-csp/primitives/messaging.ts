@@ -19,7 +19,7 @@ function messageId(raw: string | undefined): string {
 
 /**
  * SendMessage-Request: recipients are users and the sender's own contact lists (their members); the core judges
- * each one. Ids that name nobody here (malformed, another domain) are 531, groups 800 (none exist yet), as DetailedResults.
+ * each one (`wv:bob@other.org` goes to a relay peer). Malformed ids are 531, groups 800 (none exist yet), as DetailedResults.
  */
 export async function sendMessageRequest(ctx: Ctx, p: El): Promise<El> {
   const { core, ids, wv } = ctx
@@ -30,7 +30,7 @@ export async function sendMessageRequest(ctx: Ctx, p: El): Promise<El> {
   const unknown: string[] = []
   for (const u of children(recipient, 'User')) {
     const raw = textAt(u, 'UserID') ?? ''
-    const id = ids.user(raw)
+    const id = ids.address(raw)
     if (id) to.add(id)
     else unknown.push(raw.slice(0, 100))
   }
