@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { AdminHttp } from '../support/admin.js'
 import type { Client } from '../support/client.js'
 import { type PeerSide, startPair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
@@ -10,7 +11,7 @@ describe('the relay across outages: the peer down, back, retried, expired; nothi
   let sideB: PeerSide
   let alice: Client
   before(async () => {
-    ;({ a, b, sides: [, sideB] } = await startPair({ outboxMaxMessages: 4 }))
+    ;({ a, b, sides: [, sideB] } = await startPair({ outboxMaxMessages: 4, adminPassword: 'admin-password' }))
     ;[alice] = await a.users('alice')
     await b.users('bob')
     await alice.login()
@@ -34,6 +35,19 @@ describe('the relay across outages: the peer down, back, retried, expired; nothi
     assert.ok((await peerB()).nextAttemptAt! > a.clock.now(), 'a retry is scheduled')
     assert.equal((await alice.send('bob@b.example', 'one more')).body.result.code, 201)
     assert.equal((await alice.send('bob@b.example', 'and another')).body.result.details[0].code, 507, 'her queue of 4 is full')
+  })
+
+  it('the admin sees it on the dashboard: b.example unreachable, 4 queued, why; Retry now says it is still down', async () => {
+    const admin = new AdminHttp(a.url)
+    await admin.login('admin-password')
+    const { html } = await admin.page('/admin')
+    const row = /<tr><td title="[^"]+">b\.example<\/td>(.*?)<\/tr>/s.exec(html)?.[1] ?? ''
+    assert.match(row, /unreachable/)
+    assert.match(row, /4 messages, 0 reports/)
+    assert.match(row, /cannot be reached/)
+    const retry = await admin.action('/admin/relay/b.example/retry')
+    assert.equal(retry.status, 303)
+    assert.match((await admin.page('/admin')).html, /b\.example is still unreachable: .*cannot be reached/, 'the notice says why')
   })
 
   it('b.example comes back: the queue goes out once, in order, and empties', async () => {
