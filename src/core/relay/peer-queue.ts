@@ -38,13 +38,18 @@ export class PeerQueue {
   #cancelRetry: (() => void) | undefined
   #backoff: Backoff = { failures: 0 }
   #closed = false
+  /** addresses told of since the last look (oldest first); the store is read whole only when this may miss some */
+  readonly #hinted = new Set<string>()
+  #scanAll = true
 
   constructor(private readonly core: Core, peer: Peer, private readonly link: PeerLink, private readonly schedule: Schedule) {
     this.status = { domain: peer.domain, url: peer.url, reachable: undefined, relayed: 0 }
   }
 
-  /** something new waits for this peer: hand it over now, unless a retry is already scheduled after a failure */
-  wake(): void {
+  /** something new waits for this peer (for `address`): hand it over now, unless a retry is already scheduled after a failure */
+  wake(address?: string): void {
+    if (address) this.#hinted.add(address)
+    else this.#scanAll = true
     if (this.#closed || this.#cancelRetry) return
     if (this.#running) this.#again = true
     else this.#running = this.#drain()
@@ -55,7 +60,7 @@ export class PeerQueue {
     await this.idle() // an attempt in flight ends first: never two at once to one peer
     this.#cancelRetry?.()
     this.#cancelRetry = undefined
-    this.wake()
+    this.wake() // with no address: everything the store holds for the peer is looked at
     await this.idle()
   }
 
@@ -89,6 +94,7 @@ export class PeerQueue {
     const now = this.core.clock.now()
     const delay = nextDelay(this.#backoff, this.core.config.relayRetryMinMs, this.core.config.relayRetryMaxMs)
     this.#backoff = { failures: this.#backoff.failures + 1 }
+    this.#scanAll = true
     Object.assign(this.status, { reachable: false, lastError: errorText(err), lastErrorAt: now, nextAttemptAt: now + delay })
     this.core.log('relay', 'attempt_failed', { peer: this.status.domain, error: errorText(err), retryInMs: delay })
     if (this.#closed) return
@@ -136,16 +142,30 @@ export class PeerQueue {
     const messages: StoredMessage[] = []
     const reports: StoredReport[] = []
     let bytes = 0
-    for (const address of await store.waitingAt(this.status.domain)) {
-      const [waiting, filed] = await Promise.all([store.listMessages(address), store.listReports(address)])
+    const full = () => messages.length >= BATCH_MESSAGES || bytes >= BATCH_BYTES
+    // after a start or a failure, everything the store holds for the peer; else the addresses told of since
+    const addresses = this.#scanAll ? await store.waitingAt(this.status.domain) : [...this.#hinted]
+    if (this.#scanAll) for (const a of addresses) this.#hinted.add(a)
+    this.#scanAll = false
+    for (const address of addresses) {
+      if (full() && reports.length >= BATCH_MESSAGES) break
+      this.#hinted.delete(address) // before reading: a copy stored from now on hints it again
+      const [waiting, filed] = await Promise.all([full() ? [] : store.listMessages(address), store.listReports(address)])
+      let taken = 0
       for (const m of waiting) {
-        if (m.validUntil <= now) await settle(this.core, m, 542)
-        else if (messages.length < BATCH_MESSAGES && (messages.length === 0 || bytes + m.size <= BATCH_BYTES)) {
+        if (m.validUntil <= now) {
+          await settle(this.core, m, 542)
+          taken++
+        } else if (!full() && (messages.length === 0 || bytes + m.size <= BATCH_BYTES)) {
           messages.push(m)
           bytes += m.size
+          taken++
         }
       }
-      for (const r of filed) if (reports.length < BATCH_MESSAGES) reports.push(r)
+      const reportsTaken = Math.min(filed.length, BATCH_MESSAGES - reports.length)
+      reports.push(...filed.slice(0, reportsTaken))
+      // what did not fit is looked at again for the next batch (a failure rescans everything anyway)
+      if (taken < waiting.length || reportsTaken < filed.length || full()) this.#hinted.add(address)
     }
     return { messages, reports }
   }

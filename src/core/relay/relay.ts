@@ -65,6 +65,6 @@ export class Relay {
 
   #wake(address: string): void {
     const domain = remoteDomain(address)
-    if (domain) this.#queues.get(domain)?.wake()
+    if (domain) this.#queues.get(domain)?.wake(address)
   }
 }

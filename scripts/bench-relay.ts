@@ -1,0 +1,135 @@
+/**
+ * The relay's benchmarks (issue 15), two built bundles on loopback relaying to each other:
+ *   R1  2,000 messages to offline users on the other server, end to end (queued on a.example, relayed,
+ *       stored on b.example): messages/s, target ≥ 1,000
+ *   R2  an online recipient on the other server: send → event on their stream, p99, target ≤ 30 ms
+ * `npm run bench:relay -- --messages N --runs N`
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadOrCreateRelayKey } from '../src/http/relay/keys.js'
+import { BenchClient, EventStream, median, percentile, pool } from './bench/client.js'
+import { BenchServer, removeDir } from './bench/server.js'
+import { userName } from './bench/seed.js'
+import { freePort } from '../test/support/relay.js'
+
+const { values: a } = parseArgs({ options: { messages: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' } } })
+const MESSAGES = Number(a.messages ?? 2000)
+const RUNS = Number(a.runs ?? 3)
+const SAMPLES = Number(a.samples ?? 300)
+const SENDERS = 20
+const RECIPIENTS = 200
+const TOKEN = 'bench-metrics-token-0123456789'
+
+interface Side { domain: string; dir: string; port: number; publicKey: string }
+
+async function side(domain: string): Promise<Side> {
+  const dir = BenchServer.freshDataDir()
+  return { domain, dir, port: await freePort(), publicKey: loadOrCreateRelayKey(dir).publicKey }
+}
+
+function start(s: Side, other: Side): Promise<BenchServer> {
+  const peers = join(s.dir, 'peers.json')
+  writeFileSync(peers, JSON.stringify({ [other.domain]: { url: `http://127.0.0.1:${other.port}`, publicKey: other.publicKey } }))
+  return BenchServer.start(s.dir, {
+    PIGEONHOLE_PORT: String(s.port), PIGEONHOLE_DOMAIN: s.domain, PIGEONHOLE_PEERS: peers, PIGEONHOLE_CIR_PORT: 'off',
+    PIGEONHOLE_METRICS_TOKEN: TOKEN, PIGEONHOLE_INBOX_MAX_MESSAGES: '100000', PIGEONHOLE_RELAY_RETRY_MIN_MS: '100',
+  })
+}
+
+async function waiting(server: BenchServer): Promise<number> {
+  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+  return Number(/^pigeonhole_messages_waiting (\d+)$/m.exec(await res.text())?.[1] ?? NaN)
+}
+
+async function users(server: BenchServer, prefix: string, n: number, login: boolean): Promise<BenchClient[]> {
+  const out = Array.from({ length: n }, (_, i) => new BenchClient(server, userName(prefix, i)))
+  await pool(out, 10, async (c) => {
+    await c.register()
+    if (login) await c.login()
+  })
+  return out
+}
+
+/** R1: the burst is timed from the first send until b.example holds every message */
+async function r1(): Promise<Record<string, number>> {
+  const [sa, sb] = [await side('a.example'), await side('b.example')]
+  const [a, b] = [await start(sa, sb), await start(sb, sa)]
+  try {
+    const senders = await users(a, 's', SENDERS, true)
+    await users(b, 'r', RECIPIENTS, false)
+    const cpu0 = [a.cpuSeconds(), b.cpuSeconds()]
+    const started = performance.now()
+    let next = 0
+    let refused = 0
+    let answered = 0
+    await Promise.all(senders.map(async (s) => {
+      for (let i = next++; i < MESSAGES; i = next++) {
+        const r = await s.call('POST', '/messages', { to: [`${userName('r', i % RECIPIENTS)}@b.example`], body: `relayed message ${i} ${'x'.repeat(100)}` })
+        if (r.body?.result?.details?.[0]?.code !== 202) refused++
+      }
+    }))
+    answered = performance.now() - started
+    while ((await waiting(b)) < MESSAGES - refused) await new Promise((r) => setTimeout(r, 5))
+    const elapsed = performance.now() - started
+    const [cpuA, cpuB] = [a.cpuSeconds() - cpu0[0], b.cpuSeconds() - cpu0[1]]
+    for (const s of senders) s.close()
+    return {
+      msgsPerSec: MESSAGES / (elapsed / 1000), acceptedPerSec: MESSAGES / (answered / 1000), refused,
+      senderUsPerMsg: (cpuA * 1e6) / MESSAGES, receiverUsPerMsg: (cpuB * 1e6) / MESSAGES, leftQueued: await waiting(a),
+    }
+  } finally {
+    await a.stop()
+    await b.stop()
+    removeDir(sa.dir)
+    removeDir(sb.dir)
+  }
+}
+
+/** R2: one message at a time to an online user on the other server; the clock stops when their stream has it */
+async function r2(): Promise<Record<string, number>> {
+  const [sa, sb] = [await side('a.example'), await side('b.example')]
+  const [a, b] = [await start(sa, sb), await start(sb, sa)]
+  try {
+    const [alice] = await users(a, 'alice', 1, true)
+    const [bob] = await users(b, 'bob', 1, true)
+    let arrived: ((at: number) => void) | undefined
+    const stream = await EventStream.open(bob, (event, _data, at) => { if (event === 'message') arrived?.(at) })
+    const latencies: number[] = []
+    for (let i = 0; i < SAMPLES + 20; i++) {
+      const got = new Promise<number>((resolve) => (arrived = resolve))
+      const t0 = performance.now()
+      await alice.call('POST', '/messages', { to: [`${userName('bob', 0)}@b.example`], body: `live ${i}` })
+      const at = await got
+      if (i >= 20) latencies.push(at - t0) // the first ones warm both servers up
+    }
+    stream.close()
+    latencies.sort((x, y) => x - y)
+    return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) }
+  } finally {
+    await a.stop()
+    await b.stop()
+    removeDir(sa.dir)
+    removeDir(sb.dir)
+  }
+}
+
+const results: Record<string, number>[][] = [[], []]
+for (let run = 0; run < RUNS; run++) {
+  results[0].push(await r1())
+  results[1].push(await r2())
+  console.error(`run ${run + 1}/${RUNS}: R1 ${results[0][run].msgsPerSec.toFixed(0)} msg/s, R2 p99 ${results[1][run].p99Ms.toFixed(1)} ms`)
+}
+const med = (i: number, key: string) => median(results[i].map((r) => r[key]))
+const rows: Array<[string, number, string, boolean]> = [
+  ['R1 relayed end to end, messages/s', med(0, 'msgsPerSec'), '≥ 1000', med(0, 'msgsPerSec') >= 1000],
+  ['R1 accepted by the sender (202), messages/s', med(0, 'acceptedPerSec'), '', true],
+  ['R1 sender CPU per message, µs', med(0, 'senderUsPerMsg'), '', true],
+  ['R1 receiver CPU per message, µs', med(0, 'receiverUsPerMsg'), '', true],
+  ['R1 refused or left queued', med(0, 'refused') + med(0, 'leftQueued'), '= 0', med(0, 'refused') + med(0, 'leftQueued') === 0],
+  ['R2 online across the link, p50 ms', med(1, 'p50Ms'), '', true],
+  ['R2 online across the link, p99 ms', med(1, 'p99Ms'), '≤ 30', med(1, 'p99Ms') <= 30],
+]
+console.log(`\nRelay benchmarks (median of ${RUNS} runs, ${MESSAGES} messages, ${SAMPLES} live samples)`)
+for (const [figure, value, target, ok] of rows) console.log(`  ${figure.padEnd(46)} ${value.toFixed(1).padStart(9)}  ${target.padEnd(7)} ${target ? (ok ? 'ok' : 'MISSED') : ''}`)
