@@ -80,6 +80,11 @@ describe('two Pigeonhole servers relay offline messages: alice@a.example and bob
     assert.deepEqual(fill.map(codeOf), [undefined, undefined, undefined, 410], 'bob\'s offline store holds 3; the 4th is refused there')
   })
 
+  it('each server shows its relay key at /relay/v1/key, the one its peer pinned', async () => {
+    const shown = await (await fetch(`${b.url}/relay/v1/key`)).json()
+    assert.deepEqual(shown, { domain: 'b.example', publicKey: a.config.peers[0].publicKey })
+  })
+
   it('a domain this server has no peer for is unknown (531), and nothing is queued for it', async () => {
     const sent = await alice.send('zed@elsewhere.org', 'anyone?')
     assert.equal(sent.body.result.code, 531)
