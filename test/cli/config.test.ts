@@ -37,4 +37,27 @@ describe('configuration from the environment, flags and secret files', () => {
     assert.equal(loadConfig({}).config.databaseUrl, undefined, 'none: the embedded store')
     assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'db.example' }), /PIGEONHOLE_DATABASE_URL \(--database-url\) expected a URL like postgres:/)
   })
+
+  it('reads the relay peers file, and says which peer and which field is wrong', () => {
+    const dir = tempDir()
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text)
+      return join(dir, name)
+    }
+    const key = 'RTUbtlq2dg2LxxN8B9B0lhvn7HGDgQUuja9Cf4IMe1w='
+    const good = file('good.json', JSON.stringify({ 'B.Example': { url: 'https://b.example:8443/', publicKey: key } }))
+    assert.deepEqual(loadConfig({ PIGEONHOLE_PEERS: good, PIGEONHOLE_DOMAIN: 'a.example' }).config.peers, [
+      { domain: 'b.example', url: 'https://b.example:8443', publicKey: key },
+    ])
+    const refused = (env: Record<string, string>, why: RegExp) =>
+      assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && why.test(err.message), why.source)
+    refused({ PIGEONHOLE_PEERS: good }, /PIGEONHOLE_PEERS needs PIGEONHOLE_DOMAIN/)
+    refused({ PIGEONHOLE_PEERS: good, PIGEONHOLE_DOMAIN: 'b.example' }, /names this server's own domain/)
+    refused({ PIGEONHOLE_PEERS: file('bad.json', '{"b.example": {"url": "ftp://x", "publicKey": "k"}}'), PIGEONHOLE_DOMAIN: 'a.example' },
+      /PIGEONHOLE_PEERS \(--peers\) peer "b\.example": "url" must be an http\(s\) URL/)
+    refused({ PIGEONHOLE_PEERS: file('key.json', `{"b.example": {"url": "https://b.example", "publicKey": "${key.slice(1)}"}}`), PIGEONHOLE_DOMAIN: 'a.example' },
+      /"publicKey" must be the peer's Ed25519 public key/)
+    refused({ PIGEONHOLE_PEERS: file('json.json', '{"b.example": '), PIGEONHOLE_DOMAIN: 'a.example' }, /names a file that is not JSON/)
+    refused({ PIGEONHOLE_PEERS: join(dir, 'missing.json'), PIGEONHOLE_DOMAIN: 'a.example' }, /names a file that cannot be read: ENOENT/)
+  })
 })
