@@ -14,20 +14,51 @@ export function encodeWbxml(root: El, version: Version): Uint8Array<ArrayBuffer>
   return new Encoder(tableOf(version)).document(root, PUBLIC_IDS[version])
 }
 
+/** bytes appended to a buffer that doubles when full: an answer is written without an array per token */
+class ByteWriter {
+  #buf = new Uint8Array(512)
+  length = 0
+
+  push(...bytes: number[]): void {
+    this.#room(bytes.length)
+    for (const b of bytes) this.#buf[this.length++] = b
+  }
+
+  /** `s` as UTF-8 */
+  text(s: string): void {
+    this.#room(s.length * 3)
+    this.length += Buffer.from(this.#buf.buffer, this.#buf.byteOffset).write(s, this.length, 'utf8')
+  }
+
+  /** what was written, without a copy (valid until the next push) */
+  view(): Uint8Array {
+    return this.#buf.subarray(0, this.length)
+  }
+
+  #room(n: number): void {
+    if (this.length + n <= this.#buf.length) return
+    const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.length + n))
+    grown.set(this.#buf.subarray(0, this.length))
+    this.#buf = grown
+  }
+}
+
 class Encoder {
-  readonly #out: number[] = []
+  readonly #out = new ByteWriter()
   readonly #strings = new Map<string, number>()
-  #stringBytes: number[] = []
+  readonly #stringTable = new ByteWriter()
   #page = 0
   constructor(private readonly table: TokenTable) {}
 
   document(root: El, publicId: number): Uint8Array<ArrayBuffer> {
     this.#element(root, '')
-    const body = this.#out
-    const head = [0x03, ...mbUint(publicId), 0x6a, ...mbUint(this.#stringBytes.length), ...this.#stringBytes]
-    const out = new Uint8Array(head.length + body.length)
+    const head = [0x03, ...mbUint(publicId), 0x6a, ...mbUint(this.#stringTable.length)]
+    const table = this.#stringTable.view()
+    const body = this.#out.view()
+    const out = new Uint8Array(head.length + table.length + body.length)
     out.set(head)
-    out.set(body, head.length)
+    out.set(table, head.length)
+    out.set(body, head.length + table.length)
     return out
   }
 
@@ -49,16 +80,11 @@ class Encoder {
     this.#out.push(0x01)
   }
 
-  /** the longest attribute-start token whose value prefixes the namespace, then the rest inline */
   #xmlns(ns: string): void {
-    let best: [number, string] | undefined
-    for (const [t, prefix] of Object.entries(XMLNS_TOKENS)) {
-      if (ns.startsWith(prefix) && (!best || prefix.length > best[1].length)) best = [Number(t), prefix]
-    }
-    if (best) this.#out.push(best[0])
+    const split = xmlnsSplit(ns)
+    if (split.token !== undefined) this.#out.push(split.token)
     else this.#out.push(0x04, ...mbUint(this.#literal('xmlns')))
-    const rest = best ? ns.slice(best[1].length) : ns
-    if (rest) this.#inline(rest)
+    if (split.rest) this.#inline(split.rest)
     this.#out.push(0x01)
   }
 
@@ -78,19 +104,35 @@ class Encoder {
   /** STR_I; a NUL cannot travel inside one, so it becomes U+FFFD (the XML serializer does the same) */
   #inline(s: string): void {
     this.#out.push(0x03)
-    for (const b of Buffer.from(s.replace(/\0/g, '\ufffd'), 'utf8')) this.#out.push(b)
+    this.#out.text(s.includes('\0') ? s.replace(/\0/g, '\ufffd') : s)
     this.#out.push(0x00)
   }
 
   #literal(name: string): number {
     let at = this.#strings.get(name)
     if (at === undefined) {
-      at = this.#stringBytes.length
+      at = this.#stringTable.length
       this.#strings.set(name, at)
-      this.#stringBytes = [...this.#stringBytes, ...Buffer.from(name.replace(/\0/g, '\ufffd'), 'utf8'), 0]
+      this.#stringTable.text(name.replace(/\0/g, '\ufffd'))
+      this.#stringTable.push(0)
     }
     return at
   }
+}
+
+const xmlnsSplits = new Map<string, { token?: number; rest: string }>()
+
+/** the longest attribute-start token whose value prefixes the namespace, and the rest (remembered: answers use a few) */
+function xmlnsSplit(ns: string): { token?: number; rest: string } {
+  let split = xmlnsSplits.get(ns)
+  if (split) return split
+  let best: [number, string] | undefined
+  for (const [t, prefix] of Object.entries(XMLNS_TOKENS)) {
+    if (ns.startsWith(prefix) && (!best || prefix.length > best[1].length)) best = [Number(t), prefix]
+  }
+  split = best ? { token: best[0], rest: ns.slice(best[1].length) } : { rest: ns }
+  if (xmlnsSplits.size < 64) xmlnsSplits.set(ns, split)
+  return split
 }
 
 /** big-endian, as few bytes as hold it (0 is one zero byte, as AOSP writes MessageCount 0) */
