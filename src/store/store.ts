@@ -35,8 +35,13 @@ export interface Store {
   settledOutcome(recipient: string, id: string): Promise<number | undefined>
 
   listReports(owner: string): Promise<StoredReport[]>
-  /** files a report that arrived from elsewhere (a relay peer) unless one of that id waits already (false then) */
-  addReport(report: StoredReport): Promise<boolean>
+  /**
+   * Files a report a relay peer sent about a copy this store handed over to it: only if that copy
+   * (`report.recipient`, `report.messageId`) was settled here as handed over (202) and nothing was reported on
+   * it since, and in the same step remembers it as reported (its outcome becomes the report's code). So a
+   * report the peer sends again, or one about a message never relayed, is not filed (false).
+   */
+  fileRelayedReport(report: StoredReport): Promise<boolean>
   removeReport(owner: string, id: string): Promise<StoredReport | undefined>
   /** reports waiting for any sender, newest first, optionally of one outcome */
   recentReports(opts: { code?: number; limit: number }): Promise<StoredReport[]>

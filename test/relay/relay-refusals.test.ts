@@ -37,7 +37,7 @@ describe('the relay door refuses what a peer must not do (403, logged, nothing s
   /** POSTs to b.example as a.example would, signed with `key` as `keyId` at b's time plus `skewMs` */
   async function post(path: string, json: unknown, opts: { key?: KeyObject; keyId?: string; skewMs?: number; headers?: Record<string, string> } = {}) {
     const body = JSON.stringify(json)
-    const signed = signRequest({ method: 'POST', path, body }, opts.keyId ?? 'a.example', opts.key ?? keyA, b.clock.now() + (opts.skewMs ?? 0))
+    const signed = signRequest({ method: 'POST', path, body: Buffer.from(body) }, opts.keyId ?? 'a.example', opts.key ?? keyA, b.clock.now() + (opts.skewMs ?? 0))
     const res = await fetch(b.url + path, { method: 'POST', body, headers: { ...signed, 'Content-Type': 'application/json', ...opts.headers } })
     return { status: res.status, body: await res.json() as any }
   }
@@ -70,12 +70,17 @@ describe('the relay door refuses what a peer must not do (403, logged, nothing s
 
   it('refuses a replayed request, even one that was good the first time', async () => {
     const body = JSON.stringify({ messages: [message('alice@a.example', 'bob@b.example')] })
-    const headers = { ...signRequest({ method: 'POST', path: '/relay/v1/messages', body }, 'a.example', keyA, b.clock.now()), 'Content-Type': 'application/json' }
+    const headers = { ...signRequest({ method: 'POST', path: '/relay/v1/messages', body: Buffer.from(body) }, 'a.example', keyA, b.clock.now()), 'Content-Type': 'application/json' }
     const first = await fetch(b.url + '/relay/v1/messages', { method: 'POST', body, headers })
     const again = await fetch(b.url + '/relay/v1/messages', { method: 'POST', body, headers })
     assert.equal(first.status, 200)
     assert.equal(again.status, 403)
     assert.match((await again.json()).result.text, /sent before \(a replay\)/)
+    // base64 leaves spare bits in its last character: another spelling of the same signature is no new request
+    const sig = /:(.*):/.exec((headers as Record<string, string>).Signature)![1]
+    const respelt = sig.slice(0, 85) + String.fromCharCode(sig.charCodeAt(85) + 1) + '==' // A→B, Q→R, g→h, w→x: the same bytes
+    const variant = await fetch(b.url + '/relay/v1/messages', { method: 'POST', body, headers: { ...headers, Signature: `sig1=:${respelt}:` } })
+    assert.equal(variant.status, 403)
   })
 
   it('refuses a sender outside the signing peer\'s domain, and a recipient who is not ours: no open relay', async () => {
@@ -91,6 +96,13 @@ describe('the relay door refuses what a peer must not do (403, logged, nothing s
     const forgedReport = await post('/relay/v1/reports', { reports: [{ id: 'r1', messageId: 'm1', from: 'alice@a.example', to: 'bob@b.example', code: 200 }] })
     assert.equal(forgedReport.status, 403, 'a report is for our sender about a.example\'s recipient, not the other way round')
     assert.equal(await waitingForBob(), before)
+  })
+
+  it('files a report only about a message a.example handed over, and only once', async () => {
+    const forged = await post('/relay/v1/reports', { reports: [{ id: 'r-forged', messageId: 'never-sent', from: 'bob@b.example', to: 'alice@a.example', code: 200 }] })
+    assert.equal(forged.status, 200)
+    assert.equal(forged.body.filed, 0, 'b.example never sent alice a message with that id')
+    assert.equal((await b.server.core.store.listReports('bob')).length, 0)
   })
 
   it('answers malformed batches with 402 and the field at fault', async () => {

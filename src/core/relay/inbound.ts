@@ -78,16 +78,20 @@ function judge(core: Core, user: UserRecord | undefined, m: RelayedMessage, size
 }
 
 /**
- * Delivery reports a peer sends back about copies our users sent to its users: filed for the sender (once,
- * however often the peer retries) and handed to the sender's sessions like a report of our own.
+ * Delivery reports a peer sends back about copies our users sent to its users: filed for the sender, and handed
+ * to the sender's sessions like a report of our own, only for a copy we did hand over to that peer, and once
+ * however often the peer sends it. Resolves with how many were filed.
  */
-export async function acceptRelayedReports(core: Core, peer: string, reports: RelayedReport[]): Promise<void> {
+export async function acceptRelayedReports(core: Core, peer: string, reports: RelayedReport[]): Promise<number> {
   checkRouting(peer, reports.map((r) => ({ ours: r.owner, theirs: r.recipient })))
   const now = core.clock.now()
-  await Promise.all(reports.map(async (relayed) => {
-    if (!(await core.store.getUser(relayed.owner))) return // the sender's account is gone: nobody to tell
+  let filed = 0
+  for (const relayed of reports) {
     const report: StoredReport = { ...relayed, text: CODES[relayed.code as Code].text, at: now }
-    if (await writing(core, core.store.addReport(report))) core.bus.publish({ type: 'ReportArrived', report, domain: peer })
-  }))
-  core.log('relay', 'reports_received', { peer, reports: reports.length })
+    if (!(await writing(core, core.store.fileRelayedReport(report)))) continue
+    filed++
+    core.bus.publish({ type: 'ReportArrived', report, domain: peer })
+  }
+  core.log('relay', 'reports_received', { peer, reports: reports.length, filed })
+  return filed
 }

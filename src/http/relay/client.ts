@@ -29,12 +29,12 @@ export class HttpPeerLink implements PeerLink {
 
   async #post(path: string, json: unknown): Promise<Record<string, unknown>> {
     const url = new URL(this.peer.url + path)
-    const body = JSON.stringify(json)
+    const body = Buffer.from(JSON.stringify(json))
     const signed = signRequest({ method: 'POST', path: url.pathname, body }, this.ourDomain, this.key, this.clock.now())
     let res: Response
     try {
       res = await fetch(url, {
-        method: 'POST', body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        method: 'POST', body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'error',
         headers: { ...signed, 'Content-Type': 'application/json' },
       })
     } catch (err) {

@@ -2,13 +2,13 @@ import { Hono } from 'hono'
 import type { Core } from '../../core/context.js'
 import { resultOf } from '../../core/codes.js'
 import { acceptRelayedMessages, acceptRelayedReports } from '../../core/relay/inbound.js'
-import { notAJsonObject, notJson, relayForbidden } from '../../core/refusals.js'
+import { badRequest, notAJsonObject, notJson, relayForbidden } from '../../core/refusals.js'
 import { answer } from '../render.js'
 import { originOf } from '../request-origin.js'
 import type { Json } from '../validate.js'
 import { pinnedKey } from './keys.js'
 import { ReplayGuard } from './replay-guard.js'
-import { verifyRequest } from './signature.js'
+import { checkClaim, checkSignature } from './signature.js'
 import { decodeMessages, decodeReports, encodeVerdicts } from './wire.js'
 
 /** how far a request's signing time may lie from ours: covers clock skew and a slow link, and bounds replays */
@@ -18,13 +18,15 @@ type RelayEnv = { Variables: { peer: string; json: Json } }
 
 /**
  * /relay/v1: what peers hand over. Every request must be signed by a configured peer (else 403, logged, and
- * nothing stored); a signature is good once. The core then judges each message by the ordinary rules.
+ * nothing stored; an unknown signer is refused before its body is read); a request is taken once. Requests
+ * from one peer are handled one after another, so a retry never overtakes the request it repeats.
  */
 export function relayRoutes(core: Core, publicKey: string | undefined): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   const { domain, peers } = core.config
   const keys = new Map(peers.map((p) => [p.domain, pinnedKey(p.publicKey)]))
   const replays = new ReplayGuard(FRESHNESS_MS)
+  const turns = new Map<string, Promise<unknown>>()
 
   app.get('/relay/v1/key', (c) => (publicKey && domain ? c.json({ domain, publicKey }) : c.text('Not found', 404)))
 
@@ -34,21 +36,20 @@ export function relayRoutes(core: Core, publicKey: string | undefined): Hono<Rel
       return answer(c, resultOf(relayForbidden(why)))
     }
     if (!domain || keys.size === 0) return refuse('this server relays with no other server')
-    const body = await c.req.text()
     const now = core.clock.now()
-    const verified = verifyRequest(
-      { method: c.req.method, path: c.req.path, body },
-      {
-        date: c.req.header('date'), contentDigest: c.req.header('content-digest'),
-        signatureInput: c.req.header('signature-input'), signature: c.req.header('signature'),
-      },
-      (keyId) => keys.get(keyId), now, FRESHNESS_MS,
-    )
-    if (!verified.ok) return refuse(verified.why)
-    if (!replays.firstSight(verified.signature, now)) return refuse('this signed request was sent before (a replay)', verified.keyId)
-    c.set('peer', verified.keyId)
+    const claim = checkClaim({
+      date: c.req.header('date'), contentDigest: c.req.header('content-digest'),
+      signatureInput: c.req.header('signature-input'), signature: c.req.header('signature'),
+    }, (keyId) => keys.get(keyId), now, FRESHNESS_MS)
+    if (!claim.ok) return refuse(claim.why)
+    const { keyId, nonce } = claim.value
+    const body = new Uint8Array(await c.req.arrayBuffer())
+    const signed = checkSignature(claim.value, c.req.method, c.req.path, body)
+    if (!signed.ok) return refuse(signed.why, keyId)
+    if (!replays.firstSight(`${keyId} ${nonce}`, now)) return refuse('this signed request was sent before (a replay)', keyId)
+    c.set('peer', keyId)
     c.set('json', parseObject(body))
-    await next()
+    await inTurn(turns, keyId, next)
   })
 
   app.post('/relay/v1/messages', async (c) => {
@@ -57,15 +58,33 @@ export function relayRoutes(core: Core, publicKey: string | undefined): Hono<Rel
   })
 
   app.post('/relay/v1/reports', async (c) => {
-    const reports = decodeReports(c.get('json'), domain!)
-    await acceptRelayedReports(core, c.get('peer'), reports)
-    return answer(c, 200, { filed: reports.length })
+    const filed = await acceptRelayedReports(core, c.get('peer'), decodeReports(c.get('json'), domain!))
+    return answer(c, 200, { filed })
   })
 
   return app
 }
 
-function parseObject(text: string): Json {
+/** runs `fn` after whatever runs for `key`, and before whatever comes next for it */
+async function inTurn(turns: Map<string, Promise<unknown>>, key: string, fn: () => Promise<void>): Promise<void> {
+  const before = turns.get(key) ?? Promise.resolve()
+  const mine = before.then(fn, fn)
+  const settled = mine.catch(() => {})
+  turns.set(key, settled)
+  try {
+    await mine
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key)
+  }
+}
+
+function parseObject(bytes: Uint8Array): Json {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw badRequest('the body is not UTF-8')
+  }
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -75,3 +94,4 @@ function parseObject(text: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notAJsonObject()
   return value as Json
 }
+

@@ -140,9 +140,15 @@ export abstract class BoxStore implements Store {
     return removed as StoredReport | undefined
   }
 
-  async addReport(report: StoredReport): Promise<boolean> {
-    const [added] = await this.commit([{ o: 'r', r: report }], (planned) => planned, (results) => results[0] !== undefined)
-    return added !== undefined
+  async fileRelayedReport(report: StoredReport): Promise<boolean> {
+    const ops: Op[] = [{ o: 's', u: report.recipient, id: report.messageId, c: report.code }, { o: 'r', r: report }]
+    let filed = false
+    await this.commit(ops, (planned) => {
+      // runs in the commit's synchronous step, with both boxes loaded
+      filed = this.cachedBox(report.recipient)?.settled.get(report.messageId) === 202 && !this.cachedBox(report.owner)?.reports.has(report.id)
+      return filed ? planned : []
+    })
+    return filed
   }
 
   async recentReports({ code, limit }: { code?: number; limit: number }): Promise<StoredReport[]> {

@@ -56,6 +56,11 @@ export type Op =
   | { o: 'd'; u: string; id: string; c?: number }
   | { o: 'r'; r: StoredReport }
   | { o: 'a'; u: string; id: string }
+  /** gives a settled copy a new outcome: a relayed copy (202) once its report came back from the peer */
+  | { o: 's'; u: string; id: string; c: number }
+
+/** what applying an op changed: the message or report it added or removed, or the outcome a copy had before */
+export type Changed = StoredMessage | StoredReport | { settledWas: number }
 
 export function opUser(op: Op): string {
   switch (op.o) {
@@ -68,8 +73,8 @@ export function opUser(op: Op): string {
   }
 }
 
-/** Applies an op; returns what it added or removed (undefined when it changed nothing). */
-export function applyOp(box: Box, op: Op): StoredMessage | StoredReport | undefined {
+/** Applies an op; returns what it changed (undefined when nothing). */
+export function applyOp(box: Box, op: Op): Changed | undefined {
   switch (op.o) {
     case 'm':
       if (box.messages.has(op.m.id)) return undefined
@@ -92,11 +97,17 @@ export function applyOp(box: Box, op: Op): StoredMessage | StoredReport | undefi
       box.reports.delete(op.id)
       return r
     }
+    case 's': {
+      const was = box.settled.get(op.id)
+      if (was === undefined) return undefined
+      box.remember(op.id, op.c)
+      return { settledWas: was }
+    }
   }
 }
 
 /** The op that undoes `op`, given what applying it returned. */
-export function inverseOp(op: Op, changed: StoredMessage | StoredReport | undefined): Op | undefined {
+export function inverseOp(op: Op, changed: Changed | undefined): Op | undefined {
   if (!changed) return undefined
   switch (op.o) {
     case 'm':
@@ -107,5 +118,7 @@ export function inverseOp(op: Op, changed: StoredMessage | StoredReport | undefi
       return { o: 'm', m: changed as StoredMessage }
     case 'a':
       return { o: 'r', r: changed as StoredReport }
+    case 's':
+      return { o: 's', u: op.u, id: op.id, c: (changed as { settledWas: number }).settledWas }
   }
 }

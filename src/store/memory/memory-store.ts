@@ -103,10 +103,12 @@ export class MemoryStore implements Store {
     return r
   }
 
-  async addReport(report: StoredReport): Promise<boolean> {
+  async fileRelayedReport(report: StoredReport): Promise<boolean> {
     this.#open()
+    const key = `${report.recipient}\n${report.messageId}`
     const reports = mapOf(this.#reports, report.owner)
-    if (reports.has(report.id)) return false
+    if (this.#settled.get(key) !== 202 || reports.has(report.id)) return false
+    this.#settled.set(key, report.code)
     reports.set(report.id, report)
     return true
   }

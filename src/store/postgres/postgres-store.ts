@@ -118,10 +118,12 @@ export class PostgresStore implements Store {
     return (await this.#query('DELETE FROM reports WHERE owner = $1 AND id = $2 RETURNING record', [owner, id])).rows[0]?.record
   }
 
-  async addReport(report: StoredReport): Promise<boolean> {
+  async fileRelayedReport(report: StoredReport): Promise<boolean> {
+    // one statement: the copy's outcome moves from 202 (handed over) to the report's, and the report is filed, or neither
     const r = await this.#query(
-      'INSERT INTO reports (owner, id, at, code, record) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-      [report.owner, report.id, report.at, report.code, JSON.stringify(report)],
+      `WITH marked AS (UPDATE settled SET code = $4 WHERE recipient = $6 AND id = $7 AND code = 202 RETURNING 1)
+       INSERT INTO reports (owner, id, at, code, record) SELECT $1, $2, $3, $4, $5 FROM marked ON CONFLICT DO NOTHING`,
+      [report.owner, report.id, report.at, report.code, JSON.stringify(report), report.recipient, report.messageId],
     )
     return r.rowCount === 1
   }

@@ -99,11 +99,15 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       await store.removeMessage('bob@b.example', toBob.id, { code: 202 })
       assert.deepEqual(await store.waitingAt('b.example'), ['carol@b.example', 'zed@b.example'])
 
-      const fromPeer = report('alice', 'm-remote')
-      assert.equal(await store.addReport(fromPeer), true)
-      assert.equal(await store.addReport({ ...fromPeer, text: 'again' }), false, 'a report retried by the peer is filed once')
-      assert.deepEqual((await store.listReports('alice')).map((r) => r.text), [fromPeer.text])
-      assert.equal((await store.usage(['alice']))[0].reports, 1)
+      // b.example reports back on the copy it took (toBob, handed over as 202)
+      const fromPeer = { ...report('alice', toBob.id), recipient: 'bob@b.example' }
+      assert.equal(await store.fileRelayedReport(fromPeer), true)
+      assert.equal(await store.fileRelayedReport({ ...fromPeer, id: 'r-again', text: 'again' }), false, 'a report the peer sends again is filed once')
+      await store.removeReport('alice', fromPeer.id)
+      assert.equal(await store.fileRelayedReport({ ...fromPeer, id: 'r-after-ack' }), false, 'even after the sender took the first one')
+      assert.equal(await store.fileRelayedReport({ ...report('alice', 'never-sent'), recipient: 'bob@b.example' }), false, 'nor one about a message never handed over')
+      assert.equal(await store.fileRelayedReport({ ...report('alice', toCarol.id), recipient: 'carol@b.example' }), false, 'nor one about a copy still queued here')
+      assert.equal((await store.usage(['alice']))[0].reports, 0)
       await store.close()
     })
 
