@@ -17,6 +17,7 @@ import { requestOrigin } from './http/request-origin.js'
 import { VERSION } from './version.js'
 import { wvCspRoutes } from './http/wv-csp/route.js'
 import { relayRoutes } from './http/relay/routes.js'
+import { BATCH } from './core/relay/backlog.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
@@ -62,7 +63,8 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
   app.route('/admin', adminRoutes(core))
   app.route('/', chatRoutes(core))
   app.route('/', wvCspRoutes(core))
-  const maxRelayBytes = Math.max(8 * 1024 * 1024, maxRequestBytes)
+  // a batch as a peer of ours sends it (or one message of the largest size), every character JSON-escaped
+  const maxRelayBytes = Math.max(BATCH.bytes, core.config.maxBodyBytes) * 6 + 64 * 1024
   app.use('/relay/v1/*', requestSizeLimit(maxRelayBytes, (c) => {
     c.header('Connection', 'close')
     return answer(c, resultOf(requestTooLarge(maxRelayBytes)))

@@ -10,7 +10,7 @@ export async function sweep(core: Core): Promise<{ expired: number; sessions: nu
   let expired = 0
   for (const user of await core.store.dueForExpiry(now)) {
     for (const m of await core.store.listMessages(user)) {
-      if (m.validUntil <= now && (await settle(core, m, 542))) expired++
+      if (m.validUntil <= now && !core.relay?.isInFlight(m) && (await settle(core, m, 542))) expired++
     }
   }
   const sessions = core.sessions.sweep().length

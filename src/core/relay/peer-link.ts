@@ -14,3 +14,13 @@ export interface PeerLink {
   /** reports filed here for the peer's users (owners), about copies its users sent to ours */
   sendReports(reports: StoredReport[]): Promise<void>
 }
+
+/**
+ * The peer refused a request for what it carries (HTTP 400, 413 or 415: a message it cannot take), not for who
+ * sent it or when: retrying the same batch would fail forever, so the queue splits it to find the message.
+ */
+export class BatchRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message)
+  }
+}

@@ -2,12 +2,9 @@ import type { Peer } from '../../config-peers.js'
 import type { Core } from '../context.js'
 import { settle } from '../reports.js'
 import type { StoredMessage, StoredReport } from '../types.js'
+import { Backlog } from './backlog.js'
 import { type Backoff, nextDelay } from './backoff.js'
-import type { PeerLink, RelayVerdict } from './peer-link.js'
-
-/** how much one request to a peer carries at most: a batch the peer stores in one durable step */
-const BATCH_MESSAGES = 100
-const BATCH_BYTES = 512 * 1024
+import { BatchRefused, type PeerLink, type RelayVerdict } from './peer-link.js'
 
 export interface PeerStatus {
   domain: string
@@ -26,30 +23,31 @@ export interface PeerStatus {
 export type Schedule = (ms: number, run: () => void) => () => void
 
 /**
- * The outbound queue to one peer: what waits in the store for its addresses, handed over one batch at a time
- * (never two in flight to one peer), each copy removed here only once the peer answered that it stored it
- * durably or refused it. A failed attempt is retried with exponential backoff and jitter; a copy whose validity
- * ends meanwhile is settled here as 542, like any other.
+ * The outbound queue to one peer: its backlog handed over one batch at a time (never two in flight to one
+ * peer), each copy removed here only once the peer answered that it stored it durably or refused it. A failed
+ * attempt is retried with exponential backoff and jitter. A batch the peer refuses for what it carries is
+ * split until the one message it cannot take is found and settled, so one bad message never blocks the rest.
  */
 export class PeerQueue {
   readonly status: PeerStatus
+  readonly #backlog: Backlog
+  /** `recipient\nid` of the copies in the batch in flight: the expiry sweep leaves them to this queue */
+  readonly #inFlight = new Set<string>()
   #running: Promise<void> | undefined
   #again = false
   #cancelRetry: (() => void) | undefined
   #backoff: Backoff = { failures: 0 }
   #closed = false
-  /** addresses told of since the last look (oldest first); the store is read whole only when this may miss some */
-  readonly #hinted = new Set<string>()
-  #scanAll = true
 
   constructor(private readonly core: Core, peer: Peer, private readonly link: PeerLink, private readonly schedule: Schedule) {
     this.status = { domain: peer.domain, url: peer.url, reachable: undefined, relayed: 0 }
+    this.#backlog = new Backlog(core, peer.domain)
   }
 
-  /** something new waits for this peer (for `address`): hand it over now, unless a retry is already scheduled after a failure */
+  /** something new waits for this peer (for `address`): hand it over now, unless a retry is scheduled after a failure */
   wake(address?: string): void {
-    if (address) this.#hinted.add(address)
-    else this.#scanAll = true
+    if (address) this.#backlog.told(address)
+    else this.#backlog.rescan()
     if (this.#closed || this.#cancelRetry) return
     if (this.#running) this.#again = true
     else this.#running = this.#drain()
@@ -69,6 +67,10 @@ export class PeerQueue {
     return this.#running ?? Promise.resolve()
   }
 
+  isInFlight(m: StoredMessage): boolean {
+    return this.#inFlight.has(`${m.recipient}\n${m.id}`)
+  }
+
   /** no new attempts; one in flight is not waited for (its copies stay queued until the peer's answer is applied) */
   close(): void {
     this.#closed = true
@@ -79,7 +81,7 @@ export class PeerQueue {
     try {
       do {
         this.#again = false
-        while (!this.#closed && (await this.#handOverOneBatch())) { /* until nothing is left */ }
+        while (!this.#closed && (await this.#sendNextBatch())) { /* until nothing is left */ }
       } while (this.#again && !this.#closed)
       this.#backoff = { failures: 0 }
       this.status.reachable = true
@@ -94,7 +96,7 @@ export class PeerQueue {
     const now = this.core.clock.now()
     const delay = nextDelay(this.#backoff, this.core.config.relayRetryMinMs, this.core.config.relayRetryMaxMs)
     this.#backoff = { failures: this.#backoff.failures + 1 }
-    this.#scanAll = true
+    this.#backlog.rescan()
     Object.assign(this.status, { reachable: false, lastError: errorText(err), lastErrorAt: now, nextAttemptAt: now + delay })
     this.core.log('relay', 'attempt_failed', { peer: this.status.domain, error: errorText(err), retryInMs: delay })
     if (this.#closed) return
@@ -105,69 +107,63 @@ export class PeerQueue {
     })
   }
 
-  /** hands over one batch of messages, then one of reports; false when nothing waited */
-  async #handOverOneBatch(): Promise<boolean> {
-    const { messages, reports } = await this.#nextBatch()
-    if (messages.length) await this.#handOverMessages(messages)
-    if (reports.length) {
-      await this.link.sendReports(reports)
-      await Promise.all(reports.map((r) => this.core.store.removeReport(r.owner, r.id)))
-      this.status.lastSuccessAt = this.core.clock.now()
-    }
+  /** hands over the next batch of messages and of reports; false when nothing waited */
+  async #sendNextBatch(): Promise<boolean> {
+    const { messages, reports } = await this.#backlog.next()
+    if (messages.length) await this.#sendMessages(messages)
+    if (reports.length) await this.#sendReports(reports)
+    if (messages.length || reports.length) this.status.lastSuccessAt = this.core.clock.now()
     return messages.length + reports.length > 0
   }
 
-  async #handOverMessages(messages: StoredMessage[]): Promise<void> {
-    const verdicts = await this.link.sendMessages(messages)
-    if (verdicts.length !== messages.length) throw new Error(`the peer answered ${verdicts.length} verdicts for ${messages.length} messages; they stay queued`)
-    await Promise.all(messages.map((m, i) => this.#apply(m, verdicts[i])))
-    this.status.lastSuccessAt = this.core.clock.now()
+  async #sendMessages(messages: StoredMessage[]): Promise<void> {
+    const keys = messages.map((m) => `${m.recipient}\n${m.id}`)
+    for (const k of keys) this.#inFlight.add(k)
+    try {
+      const verdicts = await this.link.sendMessages(messages)
+      await Promise.all(messages.map((m, i) => this.#apply(m, verdicts[i])))
+    } catch (err) {
+      if (!(err instanceof BatchRefused)) throw err
+      if (messages.length === 1) return this.#refusedAlone(messages[0], err)
+      const half = Math.ceil(messages.length / 2)
+      await this.#sendMessages(messages.slice(0, half))
+      await this.#sendMessages(messages.slice(half))
+    } finally {
+      for (const k of keys) this.#inFlight.delete(k)
+    }
+  }
+
+  async #sendReports(reports: StoredReport[]): Promise<void> {
+    try {
+      await this.link.sendReports(reports)
+    } catch (err) {
+      if (!(err instanceof BatchRefused)) throw err
+      if (reports.length > 1) {
+        const half = Math.ceil(reports.length / 2)
+        await this.#sendReports(reports.slice(0, half))
+        return this.#sendReports(reports.slice(half))
+      }
+      this.core.log('relay', 'report_refused', { peer: this.status.domain, report: reports[0].id, error: err.message })
+    }
+    // a report the peer cannot take is dropped like one it took: it would otherwise block every later one
+    await Promise.all(reports.map((r) => this.core.store.removeReport(r.owner, r.id)))
+  }
+
+  /** the one message the peer cannot take: it ends here as the peer would have refused it */
+  async #refusedAlone(m: StoredMessage, err: BatchRefused): Promise<void> {
+    this.core.log('relay', 'message_refused', { peer: this.status.domain, id: m.id, error: err.message })
+    await settle(this.core, m, err.status === 413 ? 413 : err.status === 415 ? 415 : 538)
   }
 
   async #apply(m: StoredMessage, verdict: RelayVerdict): Promise<void> {
-    if (verdict.accepted) {
-      const removed = await this.core.store.removeMessage(m.recipient, m.id, { code: 202 })
-      if (!removed) return
-      this.status.relayed++
-      this.core.bus.publish({ type: 'MessageRelayed', message: removed, domain: this.status.domain })
-    } else {
+    if (!verdict.accepted) {
       await settle(this.core, m, verdict.code)
+      return
     }
-  }
-
-  /** what waits for this peer, oldest mailbox first, within a batch's bounds; expired copies are settled on the way */
-  async #nextBatch(): Promise<{ messages: StoredMessage[]; reports: StoredReport[] }> {
-    const store = this.core.store
-    const now = this.core.clock.now()
-    const messages: StoredMessage[] = []
-    const reports: StoredReport[] = []
-    let bytes = 0
-    const full = () => messages.length >= BATCH_MESSAGES || bytes >= BATCH_BYTES
-    // after a start or a failure, everything the store holds for the peer; else the addresses told of since
-    const addresses = this.#scanAll ? await store.waitingAt(this.status.domain) : [...this.#hinted]
-    if (this.#scanAll) for (const a of addresses) this.#hinted.add(a)
-    this.#scanAll = false
-    for (const address of addresses) {
-      if (full() && reports.length >= BATCH_MESSAGES) break
-      this.#hinted.delete(address) // before reading: a copy stored from now on hints it again
-      const [waiting, filed] = await Promise.all([full() ? [] : store.listMessages(address), store.listReports(address)])
-      let taken = 0
-      for (const m of waiting) {
-        if (m.validUntil <= now) {
-          await settle(this.core, m, 542)
-          taken++
-        } else if (!full() && (messages.length === 0 || bytes + m.size <= BATCH_BYTES)) {
-          messages.push(m)
-          bytes += m.size
-          taken++
-        }
-      }
-      const reportsTaken = Math.min(filed.length, BATCH_MESSAGES - reports.length)
-      reports.push(...filed.slice(0, reportsTaken))
-      // what did not fit is looked at again for the next batch (a failure rescans everything anyway)
-      if (taken < waiting.length || reportsTaken < filed.length || full()) this.#hinted.add(address)
-    }
-    return { messages, reports }
+    const removed = await this.core.store.removeMessage(m.recipient, m.id, { code: 202 })
+    if (!removed) return
+    this.status.relayed++
+    this.core.bus.publish({ type: 'MessageRelayed', message: removed, domain: this.status.domain })
   }
 }
 

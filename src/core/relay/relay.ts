@@ -1,6 +1,7 @@
 import type { Peer } from '../../config-peers.js'
 import type { CoreEvent } from '../bus.js'
 import type { Core } from '../context.js'
+import type { StoredMessage } from '../types.js'
 import { remoteDomain } from './address.js'
 import type { PeerLink } from './peer-link.js'
 import { type PeerStatus, PeerQueue, type Schedule } from './peer-queue.js'
@@ -41,6 +42,12 @@ export class Relay {
       const reports = usage.reduce((n, u) => n + u.reports, 0)
       return { ...q.status, queued: { messages, reports } }
     }))
+  }
+
+  /** a copy in a batch on its way to a peer: its outcome is the peer's to decide, not the expiry sweep's */
+  isInFlight(m: StoredMessage): boolean {
+    const domain = remoteDomain(m.recipient)
+    return domain !== undefined && (this.#queues.get(domain)?.isInFlight(m) ?? false)
   }
 
   /** tries every peer now, skipping the backoff; resolves when the attempts are done */

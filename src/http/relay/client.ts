@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import type { Peer } from '../../config-peers.js'
 import type { Clock } from '../../core/clock.js'
-import type { PeerLink, RelayVerdict } from '../../core/relay/peer-link.js'
+import { BatchRefused, type PeerLink, type RelayVerdict } from '../../core/relay/peer-link.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { signRequest } from './signature.js'
 import { decodeVerdicts, encodeMessages, encodeReports } from './wire.js'
@@ -49,8 +49,8 @@ export class HttpPeerLink implements PeerLink {
       // not ours, or a proxy's error page: said below with the status
     }
     if (!res.ok) {
-      const said = (parsed.result as { text?: string } | undefined)?.text ?? text.slice(0, 120)
-      throw new Error(`${this.peer.domain} answered ${res.status}: ${said}`)
+      const said = `${this.peer.domain} answered ${res.status}: ${(parsed.result as { text?: string } | undefined)?.text ?? text.slice(0, 120)}`
+      throw [400, 413, 415].includes(res.status) ? new BatchRefused(res.status, said) : new Error(said)
     }
     return parsed
   }

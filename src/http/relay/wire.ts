@@ -14,6 +14,7 @@ import { type Json, optBool, optInt, str } from '../validate.js'
  * ISO 8601. Encoding turns the store's records into it; decoding checks every field and answers 402 naming
  * the first one that is wrong.
  */
+/** more than a batch of ours holds (BATCH.messages), for a peer of a later version that sends larger ones */
 export const MAX_BATCH = 500
 const ID = /^[A-Za-z0-9_-]{1,64}$/
 
