@@ -31,7 +31,10 @@ export function readPeersFile(path: string): Peer[] {
     throw new PeersFileError(`names a file that is not JSON (${(err as Error).message}): ${path}`)
   }
   if (!isObject(parsed)) throw new PeersFileError(`must hold a JSON object of peers, like {"other.org": {"url": "https://other.org", "publicKey": "…"}}: ${path}`)
-  return Object.entries(parsed).map(([domain, entry]) => peerOf(domain, entry))
+  const peers = Object.entries(parsed).map(([domain, entry]) => peerOf(domain, entry))
+  const twice = peers.find((p, i) => peers.findIndex((q) => q.domain === p.domain) !== i)
+  if (twice) throw new PeersFileError(`names the peer "${twice.domain}" twice (domains are not case-sensitive): ${path}`)
+  return peers
 }
 
 function peerOf(rawDomain: string, entry: unknown): Peer {

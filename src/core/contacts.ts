@@ -1,5 +1,5 @@
 import { requireUser, storeUser } from './accounts.js'
-import { normaliseAddress } from './relay/address.js'
+import { normaliseAddress, parseAddress } from './relay/address.js'
 import type { Core } from './context.js'
 import { invalidListName, listExists, listTooLong, noSuchList, tooManyLists } from './refusals.js'
 import type { Contact, ContactList, UserRecord } from './types.js'
@@ -80,7 +80,7 @@ function applyEdit(lists: ContactList[], list: ContactList, edit: ListEditReques
     const userId = normaliseAddress(c.userId, 'contact', domain)
     contacts.set(userId, { userId, nickname: c.nickname || userId })
   }
-  for (const u of edit.remove ?? []) contacts.delete(u.toLowerCase())
+  for (const u of edit.remove ?? []) contacts.delete(parseAddress(u, domain) ?? u.toLowerCase())
   if (contacts.size > MAX_CONTACTS) throw listTooLong(MAX_CONTACTS)
   const updated: ContactList = {
     ...list,

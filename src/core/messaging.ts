@@ -42,7 +42,8 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
     const recipient = recipients[i]
     const domain = remoteDomain(to)
     let code: Code
-    if (domain) code = sender && core.relay?.isPeer(domain) ? 202 : 531 // a domain we have no peer for: nobody there we can reach
+    if (domain && !(sender && core.relay?.isPeer(domain))) code = 531 // a domain we have no peer for: nobody there we can reach
+    else if (domain) code = session.capabilities.offlineMessaging && config.offline ? 202 : 533 // queued as an offline copy is
     else if (!recipient || !sender || recipient.disabled) code = 531 // a disabled account could only pile messages up
     else if (isBlocked(recipient, sender.id)) code = 532
     else if (core.sessions.online(to)) code = onlineRefusal(core, to, req.contentType, size) ?? 200
@@ -70,9 +71,9 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
   return { result: aggregate(outcome), ...(stored ? { messageId: id } : {}) }
 }
 
-/** IMPS instant messages are text: text/plain, text/x-vCard… */
+/** IMPS instant messages are text: text/plain, text/x-vCard… (with parameters, 255 characters at most, as relay peers take it) */
 export function acceptsMessageType(contentType: string): boolean {
-  return /^text\/[a-z0-9.+-]+$/.test(contentType.split(';')[0].trim().toLowerCase())
+  return contentType.length <= 255 && /^text\/[a-z0-9.+-]+$/.test(contentType.split(';')[0].trim().toLowerCase())
 }
 
 /** 415/413 when every live session of an online recipient refuses the type or the size */
