@@ -41,6 +41,10 @@ export interface Config {
   databaseUrl: string | undefined
   /** how many connections each node keeps to the database */
   databasePool: number
+  /** this node's name among several on one database (the dashboard shows it); none: host name and port */
+  nodeId: string | undefined
+  /** how often a node on a shared database renews its sessions' records; a node silent 3 times this long is dead */
+  nodeHeartbeatSeconds: number
 }
 
 /** variables the program reads that are not configuration settings */
@@ -123,6 +127,11 @@ const SETTINGS: Setting[] = [
     return raw.trim()
   } },
   { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
+  { env: 'PIGEONHOLE_NODE_ID', key: 'nodeId', parse: (raw) => {
+    if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) throw new ConfigError(`expected up to 64 letters, digits and . _ : -, got "${raw.slice(0, 80)}"`)
+    return raw
+  } },
+  { env: 'PIGEONHOLE_NODE_HEARTBEAT', key: 'nodeHeartbeatSeconds', parse: int(1, 300) },
 ]
 
 export function defaultConfig(): Config {
@@ -154,6 +163,8 @@ export function defaultConfig(): Config {
     cirMaxPerAddress: 32,
     databaseUrl: undefined,
     databasePool: 10,
+    nodeId: undefined,
+    nodeHeartbeatSeconds: 10,
   }
 }
 
@@ -234,6 +245,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
       : s.key === 'domain' ? (config.domain ?? '(none)')
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
+      : s.key === 'nodeId' ? (config.nodeId ?? '(host name and port)')
       : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))

@@ -67,7 +67,7 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
 
 /** 415/413 when every live session of an online recipient refuses the type or the size */
 function onlineRefusal(core: Core, userId: string, contentType: string, size: number): Code | undefined {
-  const verdicts = core.sessions.ofUser(userId).map((s) => accepts(s.capabilities, contentType, size))
+  const verdicts = core.sessions.capabilitiesOf(userId).map((caps) => accepts(caps, contentType, size))
   if (verdicts.includes('yes')) return undefined
   return verdicts.includes('type') ? 415 : 413
 }

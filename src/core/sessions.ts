@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import { invalidSession, sessionExpired } from './refusals.js'
 import type { Clock, Ids } from './clock.js'
+import { NO_PEERS, type PeerSessions } from './peers.js'
 import type { Capabilities } from './types.js'
 
 export interface Session {
@@ -32,6 +33,8 @@ export class SessionTable {
   /** tokens of sessions that timed out, so that they answer 600 rather than 604 (bounded) */
   readonly #expired = new Map<string, number>()
   readonly #lastSeen = new Map<string, number>()
+  /** the sessions other nodes hold, when several share one store: a user online there is online here too */
+  peers: PeerSessions = NO_PEERS
 
   constructor(
     private readonly clock: Clock,
@@ -89,13 +92,22 @@ export class SessionTable {
     return alive
   }
 
+  /** logged in on this node or on another sharing the store */
   online(userId: string): boolean {
-    return this.ofUser(userId).length > 0
+    return this.ofUser(userId).length > 0 || this.peers.ofUser(userId).length > 0
+  }
+
+  /** what each of the user's live sessions, on any node, accepts (a send to them is judged against these) */
+  capabilitiesOf(userId: string): Capabilities[] {
+    return [...this.ofUser(userId), ...this.peers.ofUser(userId)].map((s) => s.capabilities)
   }
 
   lastSeen(userId: string): number | undefined {
     const live = this.ofUser(userId)
-    return live.length && live.some((s) => s.holds > 0) ? this.clock.now() : this.#lastSeen.get(userId)
+    const elsewhere = this.peers.ofUser(userId)
+    if (live.some((s) => s.holds > 0) || elsewhere.some((s) => s.held)) return this.clock.now()
+    const seen = [this.#lastSeen.get(userId), ...elsewhere.map((s) => s.lastSeen)].filter((t) => t !== undefined)
+    return seen.length ? Math.max(...seen) : undefined
   }
 
   /** ends every session that timed out; returns them */

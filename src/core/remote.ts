@@ -1,0 +1,37 @@
+import type { Core } from './context.js'
+import { pendingFor } from './delivery.js'
+import { presenceMayHaveChanged } from './presence-watch.js'
+import type { StoredMessage, StoredReport } from './types.js'
+
+/**
+ * What another node sharing the store did, told to this node's sessions: new messages and reports reach the
+ * connected sessions (each at most once: the hub remembers what it handed), a change in someone's presence
+ * reaches whoever watches them here. Nothing here is counted or shown as this node's own activity.
+ */
+
+/** messages stored by another node, for recipients who may be connected here */
+export function messagesArrived(core: Core, messages: StoredMessage[]): void {
+  for (const message of messages) core.hub.observe({ type: 'MessageStored', message })
+}
+
+/** reports filed by another node, for senders who may be connected here */
+export function reportsArrived(core: Core, reports: StoredReport[]): void {
+  for (const report of reports) core.hub.deliverToUser(report.owner, { type: 'DeliveryReport', report })
+}
+
+/** someone logged in or out, or published, on another node */
+export function presenceChangedElsewhere(core: Core, userId: string): void {
+  presenceMayHaveChanged(core, userId)
+}
+
+/**
+ * Re-reads what waits for users connected here (all of them by default) and hands on what they were not sent
+ * yet: after a lost hint (the cross-node link was down), nothing waits longer than that.
+ */
+export async function catchUp(core: Core, users: string[] = core.hub.connectedUsers()): Promise<void> {
+  for (const user of users) {
+    const [messages, reports] = await Promise.all([pendingFor(core, user), core.store.listReports(user)])
+    messagesArrived(core, messages)
+    reportsArrived(core, reports)
+  }
+}

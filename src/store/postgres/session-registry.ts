@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto'
+import type { Pool } from 'pg'
+import type { PeerSession, PeerSessions } from '../../core/peers.js'
+import type { Session } from '../../core/sessions.js'
+import type { Capabilities, PublishedPresence } from '../../core/types.js'
+import { CHANNEL, usersHint } from './hints.js'
+
+/** what a sessions row keeps of a session, beside its id, user, node and expiry */
+export interface SessionRecord {
+  door: string
+  clientId: string | undefined
+  capabilities: Capabilities
+  ttlSeconds: number
+  createdAt: number
+  lastSeen: number
+  held: boolean
+}
+
+/** a session as another node sees it, with the monotonic moment its record runs out */
+interface Mirrored extends PeerSession {
+  until: number
+}
+
+/** a token as the database keeps it: a leaked table hands nobody a session */
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url')
+
+const PEERS_SQL = `
+  SELECT s.id, s.user_id, s.node, s.record, p.record AS published,
+         extract(epoch FROM least(s.expires_at, n.expires_at) - now()) * 1000 AS remaining_ms
+  FROM sessions s JOIN nodes n ON n.id = s.node LEFT JOIN presence p ON p.user_id = s.user_id
+  WHERE s.node <> $1 AND s.expires_at > now() AND n.expires_at > now()`
+
+/**
+ * This node's sessions in the `sessions` table, and a mirror of the other nodes' (PROTOCOL.md 11). A row
+ * lives until its session's time-to-live runs out or its node stops renewing (a node that died): then every
+ * other node reads the session as gone, without anyone deleting it first. The mirror answers synchronously
+ * (a send asks whether its recipient is online) and is refreshed on hints and on every heartbeat.
+ */
+export class SessionRegistry implements PeerSessions {
+  #byUser = new Map<string, Mirrored[]>()
+  /** users online elsewhere at the last look, to tell who came or went */
+  #onlineElsewhere = new Set<string>()
+
+  constructor(
+    private readonly pool: Pool,
+    readonly node: string,
+    private readonly heartbeatSeconds: number,
+  ) {}
+
+  ofUser(userId: string): PeerSession[] {
+    const now = performance.now()
+    return (this.#byUser.get(userId) ?? []).filter((s) => s.until > now)
+  }
+
+  all(): PeerSession[] {
+    return [...this.#byUser.keys()].flatMap((u) => this.ofUser(u))
+  }
+
+  /** records (or renews) one of this node's sessions and hints the others */
+  async record(session: Session, now: number): Promise<void> {
+    await this.pool.query(
+      `WITH kept AS (
+         INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
+         ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at, node = EXCLUDED.node)
+       SELECT pg_notify($7, $8)`,
+      [session.id, tokenHash(session.token), session.userId, this.node, JSON.stringify(recordOf(session)), this.#secondsLeft(session, now),
+        CHANNEL, usersHint([session.userId], this.node)],
+    )
+  }
+
+  /** one of this node's sessions ended: its row goes, and the others hear of it */
+  async forget(sessionId: string, userId: string): Promise<void> {
+    await this.pool.query('WITH gone AS (DELETE FROM sessions WHERE id = $1) SELECT pg_notify($2, $3)', [sessionId, CHANNEL, usersHint([userId], this.node)])
+  }
+
+  /** a user published presence here: kept for the other nodes, which hear of it */
+  async publish(userId: string, published: PublishedPresence): Promise<void> {
+    await this.pool.query(
+      `WITH kept AS (INSERT INTO presence (user_id, record) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET record = EXCLUDED.record)
+       SELECT pg_notify($3, $4)`,
+      [userId, JSON.stringify(published), CHANNEL, usersHint([userId], this.node)],
+    )
+  }
+
+  /**
+   * Renews this node and every session it holds (rows written while the database was away come back, rows of
+   * sessions that ended meanwhile go), and clears out rows nobody renews any more. Returns the users whose
+   * sessions here were dropped, for a hint.
+   */
+  async heartbeat(sessions: Session[], now: number): Promise<string[]> {
+    const { rows } = await this.pool.query(
+      `WITH alive AS (
+         INSERT INTO nodes (id, expires_at) VALUES ($1, now() + make_interval(secs => $2))
+         ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at),
+       kept AS (
+         INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
+         SELECT id, t, u, $1, r, now() + make_interval(secs => e)
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[]) AS x(id, t, u, r, e)
+         ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at, node = EXCLUDED.node),
+       dropped AS (DELETE FROM sessions WHERE node = $1 AND NOT (id = ANY($3)) RETURNING user_id)
+       SELECT DISTINCT user_id FROM dropped`,
+      [this.node, 3 * this.heartbeatSeconds, sessions.map((s) => s.id), sessions.map((s) => tokenHash(s.token)), sessions.map((s) => s.userId),
+        sessions.map((s) => JSON.stringify(recordOf(s))), sessions.map((s) => this.#secondsLeft(s, now))],
+    )
+    await this.pool.query(
+      `DELETE FROM sessions s WHERE s.expires_at < now()
+         OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = s.node AND n.expires_at > now())`,
+    )
+    await this.pool.query("DELETE FROM nodes WHERE expires_at < now() - interval '1 day'")
+    return rows.map((r) => r.user_id)
+  }
+
+  /** this node starts afresh (a restart logs its sessions out): rows it left behind go; returns their users */
+  async leaveBehindNothing(): Promise<string[]> {
+    const { rows } = await this.pool.query('DELETE FROM sessions WHERE node = $1 RETURNING user_id', [this.node])
+    return [...new Set(rows.map((r) => r.user_id as string))]
+  }
+
+  /** this node stops: its sessions go offline everywhere at once, rather than when their rows run out */
+  async leave(): Promise<void> {
+    const users = await this.leaveBehindNothing()
+    await this.pool.query('DELETE FROM nodes WHERE id = $1', [this.node])
+    if (users.length) await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(users, this.node)])
+  }
+
+  /**
+   * Re-reads the other nodes' sessions, of some users or of all, with what those users published. Returns who
+   * came online or went offline elsewhere since the last look, and the published presence read.
+   */
+  async refresh(users?: string[]): Promise<{ changed: string[]; published: Map<string, PublishedPresence> }> {
+    const { rows } = users
+      ? await this.pool.query(`${PEERS_SQL} AND s.user_id = ANY($2)`, [this.node, users])
+      : await this.pool.query(PEERS_SQL, [this.node])
+    const now = performance.now()
+    const fresh = new Map<string, Mirrored[]>()
+    const published = new Map<string, PublishedPresence>()
+    for (const r of rows) {
+      const rec = r.record as SessionRecord
+      const s: Mirrored = {
+        id: r.id, userId: r.user_id, node: r.node, capabilities: rec.capabilities, door: rec.door, clientId: rec.clientId ?? undefined,
+        lastSeen: rec.lastSeen, held: rec.held, until: now + Number(r.remaining_ms),
+      }
+      fresh.set(s.userId, [...(fresh.get(s.userId) ?? []), s])
+      if (r.published) published.set(s.userId, r.published)
+    }
+    if (users) {
+      for (const u of users) {
+        if (fresh.has(u)) this.#byUser.set(u, fresh.get(u)!)
+        else this.#byUser.delete(u)
+      }
+    } else this.#byUser = fresh
+    return { changed: this.#whoChanged(users), published }
+  }
+
+  /** users whose being online elsewhere differs from the last look (among `users`, or everyone) */
+  #whoChanged(users?: string[]): string[] {
+    const candidates = new Set(users ?? [...this.#onlineElsewhere, ...this.#byUser.keys()])
+    const changed: string[] = []
+    for (const u of candidates) {
+      const online = this.ofUser(u).length > 0
+      if (online !== this.#onlineElsewhere.has(u)) changed.push(u)
+      if (online) this.#onlineElsewhere.add(u)
+      else this.#onlineElsewhere.delete(u)
+    }
+    return changed
+  }
+
+  /** how long a session's row should stand: its time-to-live from its last request, or from now while held, plus a heartbeat's grace */
+  #secondsLeft(s: Session, now: number): number {
+    const ttl = s.ttlSeconds
+    const left = s.holds > 0 ? ttl : Math.max(0, (s.lastSeen + ttl * 1000 - now) / 1000)
+    return left + this.heartbeatSeconds
+  }
+}
+
+function recordOf(s: Session): SessionRecord {
+  return {
+    door: s.door, clientId: s.clientId, capabilities: s.capabilities, ttlSeconds: s.ttlSeconds,
+    createdAt: s.createdAt, lastSeen: s.lastSeen, held: s.holds > 0,
+  }
+}
