@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import pg from 'pg'
+import { Client } from '../support/client.js'
+import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
+import { ensureBundle, exited, type ServerProcess, startProcess } from '../support/process.js'
+import type { EventStream, SseEvent } from '../support/sse.js'
+
+const cluster = useTestCluster()
+
+/** the next event of a kind on a stream, skipping others (keep-alives, the presence of someone else) */
+async function nextOf(stream: EventStream, event: string, ms = 10_000): Promise<SseEvent> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const e = await stream.next(Math.max(1, deadline - Date.now()))
+    if (e.event === event) return e
+  }
+}
+
+/** polls until `check` holds, failing after `ms` of real time */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on node 2', { skip: postgresSkipReason() }, () => {
+  const dirs: string[] = []
+  let url: string
+  let node1: ServerProcess
+  let node2: ServerProcess
+  const start = (node: string) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pigeonhole-node-'))
+    dirs.push(dataDir)
+    return startProcess([ensureBundle()], {
+      PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dataDir, PIGEONHOLE_REGISTRATION: 'open', PIGEONHOLE_CIR_PORT: 'off',
+      PIGEONHOLE_DATABASE_URL: url, PIGEONHOLE_DATABASE_POOL: '4', PIGEONHOLE_NODE_ID: node, PIGEONHOLE_NODE_HEARTBEAT: '1',
+      PIGEONHOLE_PRESENCE: 'all',
+    })
+  }
+  /** a client of the node, with an account made on node 1 (any node would do) */
+  const user = async (node: ServerProcess, name: string) => {
+    const c = new Client(node.url, name)
+    assert.equal((await new Client(node1.url, name).post('/users', { userId: name, password: c.password })).status, 200)
+    return c
+  }
+  const database = async <T>(work: (db: pg.Client) => Promise<T>) => {
+    const db = new pg.Client({ connectionString: url })
+    await db.connect()
+    try {
+      return await work(db)
+    } finally {
+      await db.end()
+    }
+  }
+
+  before(async () => {
+    url = await (await cluster()).createDatabase()
+    node1 = await start('node1')
+    node2 = await start('node2')
+  })
+  after(async () => {
+    for (const n of [node1, node2]) {
+      n?.child.kill('SIGKILL')
+      if (n) await exited(n.child)
+    }
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  })
+
+  it('bob, connected to node 2, gets alice\'s message sent on node 1 live on his stream; alice hears 200, not 202', async () => {
+    const alice = await user(node1, 'alice')
+    const bob = await user(node2, 'bob')
+    await alice.login()
+    await bob.loginWith('push')
+    const stream = await bob.openStream()
+    await eventually('node 1 knows bob is online', async () => (await alice.get('/presence/bob')).body.online === true)
+    const sent = await alice.send('bob', 'lunch?')
+    assert.equal(sent.body.result.code, 200, 'bob is online, on the other node')
+    assert.equal((await nextOf(stream, 'message')).data.body, 'lunch?')
+    await alice.send('bob', 'at noon')
+    assert.equal((await nextOf(stream, 'message')).data.body, 'at noon', 'the first came once, not twice')
+    bob.closeStreams()
+  })
+
+  it('carol writes to dave while he is offline (202 on node 1); dave connects to node 2 and gets it', async () => {
+    const carol = await user(node1, 'carol')
+    const dave = await user(node2, 'dave')
+    await carol.login()
+    const sent = await carol.send('dave', 'see you tomorrow')
+    assert.equal(sent.body.result.details[0].code, 202)
+    await dave.loginWith('push')
+    const stream = await dave.openStream()
+    assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
+    dave.closeStreams()
+  })
+
+  it('erin on node 1 asks for a report; frank confirms on node 2; the report reaches erin live on node 1, and the message is gone on both', async () => {
+    const erin = await user(node1, 'erin')
+    const frank = await user(node2, 'frank')
+    await erin.loginWith('push')
+    const erinStream = await erin.openStream()
+    await frank.loginWith('pull')
+    const sent = await erin.send('frank', 'did you get this?', { deliveryReport: true })
+    assert.equal(sent.body.result.code, 200)
+    assert.equal((await frank.post(`/messages/${sent.body.messageId}/delivered`)).body.result.code, 200)
+    const report = await nextOf(erinStream, 'report')
+    assert.deepEqual([report.data.messageId, report.data.result.code], [sent.body.messageId, 200])
+    const onNode1 = new Client(node1.url, 'frank')
+    await onNode1.loginWith('pull')
+    assert.equal((await onNode1.get('/messages')).body.total, 0)
+    erin.closeStreams()
+  })
+
+  it('a message confirmed on node 1 is gone on node 2, where the same user is also logged in', async () => {
+    const gina = await user(node1, 'gina')
+    const hank2 = await user(node2, 'hank')
+    const hank1 = new Client(node1.url, 'hank')
+    await gina.login()
+    await hank2.loginWith('pull', { clientId: 'phone' })
+    await hank1.loginWith('pull', { clientId: 'desk' })
+    const sent = await gina.send('hank', 'one copy, two doors')
+    assert.equal((await hank2.get('/messages')).body.total, 1)
+    assert.equal((await hank1.post(`/messages/${sent.body.messageId}/delivered`)).body.result.code, 200)
+    assert.equal((await hank2.get('/messages')).body.total, 0)
+    assert.equal((await hank2.get(`/messages/${sent.body.messageId}`)).body.result.code, 426)
+  })
+
+  it('ivan on node 1 watches judy on node 2: he hears her log in, set a status and log out', async () => {
+    const ivan = await user(node1, 'ivan')
+    const judy = await user(node2, 'judy')
+    await ivan.loginWith('push')
+    const stream = await ivan.openStream()
+    await ivan.post('/presence/subscribe', { users: ['judy'] })
+    const state = async () => {
+      const p = (await nextOf(stream, 'presence')).data.presence[0]
+      return [p.userId, p.online, p.statusText]
+    }
+    assert.deepEqual(await state(), ['judy', false, undefined])
+    await judy.login()
+    assert.deepEqual(await state(), ['judy', true, ''])
+    await judy.post('/presence', { availability: 'DISCREET', statusText: 'on the other node' })
+    assert.deepEqual(await state(), ['judy', true, 'on the other node'])
+    await judy.post('/logout')
+    assert.deepEqual(await state(), ['judy', false, undefined])
+    ivan.closeStreams()
+  })
+
+  it('the LISTEN connection of node 2 is cut by the database: a message sent meanwhile still reaches leo there', async () => {
+    const kate = await user(node1, 'kate')
+    const leo = await user(node2, 'leo')
+    await kate.login()
+    await leo.loginWith('push')
+    const stream = await leo.openStream()
+    await eventually('node 1 knows leo is online', async () => (await kate.get('/presence/leo')).body.online === true)
+    const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pigeonhole-listen node2'`
+    const cut = await database((db) => db.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) l`))
+    assert.equal(cut.rowCount, 1, 'node 2 had one listening connection')
+    const sent = await kate.send('leo', 'sent while node 2 was not listening')
+    assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
+    await eventually('node 2 listens again', async () => (await database((db) => db.query(listeners))).rowCount === 1)
+    const again = await kate.send('leo', 'and after')
+    assert.equal((await nextOf(stream, 'message')).data.id, again.body.messageId)
+    leo.closeStreams()
+  })
+
+  it('node 2 is killed (kill -9): ned, connected there, goes offline for mia on node 1 within his time-to-live', async () => {
+    const mia = await user(node1, 'mia')
+    const ned = await user(node2, 'ned')
+    await mia.loginWith('push')
+    const stream = await mia.openStream()
+    await mia.post('/presence/subscribe', { users: ['ned'] })
+    await ned.loginWith('push', { timeToLive: 30 })
+    await ned.openStream()
+    const online = async () => (await nextOf(stream, 'presence')).data.presence[0].online
+    assert.equal(await online(), false)
+    assert.equal(await online(), true)
+    node2.child.kill('SIGKILL')
+    await exited(node2.child)
+    const killedAt = Date.now()
+    assert.equal(await online(), false, 'mia hears it on her stream')
+    assert.ok(Date.now() - killedAt < 30_000, 'within his time-to-live')
+    assert.equal((await mia.get('/presence/ned')).body.online, false)
+    assert.equal((await mia.send('ned', 'are you there?')).body.result.details[0].code, 202, 'messages wait for him again')
+    ned.closeStreams()
+    mia.closeStreams()
+  })
+})
