@@ -32,7 +32,8 @@ export async function userRow(core: Core, user: UserRecord): Promise<UserRow> {
 }
 
 function row(core: Core, user: UserRecord, usage: UserUsage): UserRow {
-  const sessions = core.sessions.ofUser(user.id).length + core.sessions.peers.ofUser(user.id).length
+  // a session taken up by a second node (a client that talks to both) is one session, not two
+  const sessions = new Set([...core.sessions.ofUser(user.id), ...core.sessions.peers.ofUser(user.id)].map((s) => s.id)).size
   return {
     id: user.id, disabled: user.disabled, online: sessions > 0, sessions,
     inbox: usage.inbox, outbox: usage.outbox, reports: usage.reports, limits: limitsFor(core.config, user),
@@ -121,7 +122,7 @@ export async function overview(core: Core): Promise<Overview> {
     users: stats.users,
     disabled: stats.disabled,
     online: new Set(live.map((s) => s.userId)).size,
-    sessions: live.length,
+    sessions: new Set(live.map((s) => s.id)).size,
     streams: core.hub.sinkCount(),
     messages: stats.messages,
     bytes: stats.bytes,

@@ -1,3 +1,4 @@
+import type { Session } from './sessions.js'
 import type { Capabilities } from './types.js'
 
 /** a session another node holds, as this node last heard of it (PROTOCOL.md 11) */
@@ -14,6 +15,17 @@ export interface PeerSession {
   held: boolean
 }
 
+/** what a node needs to take up a session another node started (a client may send its token to any node) */
+export interface SessionClaim {
+  id: string
+  userId: string
+  clientId: string | undefined
+  ttlSeconds: number
+  createdAt: number
+  capabilities: Capabilities
+  door: string
+}
+
 /**
  * The sessions on the other nodes sharing this node's store, read synchronously (a send asks whether its
  * recipient is online without waiting): whoever implements it keeps a mirror fresh. One node alone has none.
@@ -21,6 +33,10 @@ export interface PeerSession {
 export interface PeerSessions {
   ofUser(userId: string): PeerSession[]
   all(): PeerSession[]
+  /** the live session another node holds under this token, if any */
+  claim?(token: string): Promise<SessionClaim | undefined>
+  /** this node took up a session another node started: the others should know it lives here too */
+  adopted?(session: Session): void
 }
 
 export const NO_PEERS: PeerSessions = { ofUser: () => [], all: () => [] }

@@ -1,3 +1,4 @@
+import { result } from './codes.js'
 import type { Core } from './context.js'
 import { pendingFor } from './delivery.js'
 import { presenceMayHaveChanged } from './presence-watch.js'
@@ -22,6 +23,14 @@ export function reportsArrived(core: Core, reports: StoredReport[]): void {
 /** someone logged in or out, or published, on another node */
 export function presenceChangedElsewhere(core: Core, userId: string): void {
   presenceMayHaveChanged(core, userId)
+}
+
+/** a session this node took up ended for good on another node (logout, forced out): it ends here too */
+export function sessionEndedElsewhere(core: Core, sessionId: string): void {
+  const session = core.sessions.byId(sessionId)
+  if (!session) return
+  core.sessions.end(session)
+  core.hub.observe({ type: 'SessionEnded', userId: session.userId, sessionId, result: result(604) })
 }
 
 /**

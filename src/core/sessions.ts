@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import { invalidSession, sessionExpired } from './refusals.js'
 import type { Clock, Ids } from './clock.js'
-import { NO_PEERS, type PeerSessions } from './peers.js'
+import { NO_PEERS, type PeerSessions, type SessionClaim } from './peers.js'
 import type { Capabilities } from './types.js'
 
 export interface Session {
@@ -44,17 +44,25 @@ export class SessionTable {
 
   create(userId: string, ttlSeconds: number, capabilities: Capabilities, clientId?: string, door = 'json'): Session {
     const now = this.clock.now()
-    const session: Session = {
+    return this.#add({
       id: this.ids.id(), token: this.ids.token(), userId, clientId, ttlSeconds,
       createdAt: now, lastSeen: now, holds: 0, capabilities, door,
       watching: { users: new Set(), lists: new Set() },
-    }
+    })
+  }
+
+  #add(session: Session): Session {
     this.#byToken.set(session.token, session)
-    let set = this.#byUser.get(userId)
-    if (!set) this.#byUser.set(userId, (set = new Set()))
+    let set = this.#byUser.get(session.userId)
+    if (!set) this.#byUser.set(session.userId, (set = new Set()))
     set.add(session)
-    this.#lastSeen.set(userId, now)
+    this.#lastSeen.set(session.userId, session.lastSeen)
     return session
+  }
+
+  /** this node's copy of a session with this id (one ended on another node is ended here too) */
+  byId(id: string): Session | undefined {
+    return [...this.#byToken.values()].find((s) => s.id === id)
   }
 
   /** the live session a token names, marked as seen now; 600 if it timed out, 604 if unknown */
@@ -67,6 +75,32 @@ export class SessionTable {
     if (session) this.#expire(session)
     if (token && this.#expired.has(token)) throw sessionExpired()
     throw invalidSession()
+  }
+
+  /**
+   * The session a token names, taken up from another node when this one does not know it (several nodes share
+   * one store, and a client need not come back to the node it logged in on); otherwise as `authenticate`.
+   */
+  async authenticateAnywhere(token: string | undefined): Promise<Session> {
+    try {
+      return this.authenticate(token)
+    } catch (err) {
+      const claim = token && this.peers.claim ? await this.peers.claim(token) : undefined
+      if (!claim) throw err
+      const session = this.#adopt(token!, claim)
+      this.peers.adopted?.(session)
+      return session
+    }
+  }
+
+  #adopt(token: string, claim: SessionClaim): Session {
+    const session = this.#byToken.get(token) ?? this.#add({
+      id: claim.id, token, userId: claim.userId, clientId: claim.clientId, ttlSeconds: claim.ttlSeconds, createdAt: claim.createdAt,
+      lastSeen: this.clock.now(), holds: 0, capabilities: claim.capabilities, door: claim.door, watching: { users: new Set(), lists: new Set() },
+    })
+    this.#expired.delete(token)
+    this.touch(session)
+    return session
   }
 
   /** the session was heard from now, or at `at` (never earlier than its last request) */

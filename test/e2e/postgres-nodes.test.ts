@@ -168,6 +168,22 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     leo.closeStreams()
   })
 
+  it('no stickiness: olga logs in on node 1 and uses her token on node 2 (stream, list); logging out on node 2 ends it on node 1 too', async () => {
+    const olga = await user(node1, 'olga')
+    const pete = await user(node1, 'pete')
+    await olga.loginWith('push')
+    await pete.login()
+    const onNode2 = new Client(node2.url, 'olga')
+    onNode2.token = olga.token
+    assert.equal((await onNode2.get('/messages')).status, 200, 'node 2 takes up the session node 1 started')
+    const stream = await onNode2.openStream()
+    const sent = await pete.send('olga', 'wherever you are')
+    assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
+    assert.equal((await onNode2.post('/logout')).body.result.code, 200)
+    await eventually('node 1 ends the session too', async () => (await olga.get('/messages')).status === 401)
+    assert.equal((await new Client(node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
+  })
+
   it('node 2 is killed (kill -9): ned, connected there, goes offline for mia on node 1 within his time-to-live', async () => {
     const mia = await user(node1, 'mia')
     const ned = await user(node2, 'ned')

@@ -1,6 +1,6 @@
 import type { Core } from '../../core/context.js'
 import type { CoreEvent } from '../../core/bus.js'
-import { catchUp, messagesArrived, presenceChangedElsewhere, reportsArrived } from '../../core/remote.js'
+import { catchUp, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere } from '../../core/remote.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { reason } from './db.js'
 import { CHANNEL, type Hint, parseHint, usersHint } from './hints.js'
@@ -46,6 +46,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
+    for (const id of hint.ended) sessionEndedElsewhere(core, id)
     handOn(core, hint).catch(failed('hint'))
     if (hint.users.length) refresh(hint.users).catch(failed('refresh'))
     if (hint.all) refresh().catch(failed('refresh'))
@@ -70,6 +71,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   await heartbeat().catch(failed('heartbeat'))
   if (leftBehind.length) await store.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(leftBehind, opts.nodeId)]).catch(failed('start'))
   core.sessions.peers = registry
+  registry.adopted = (session) => void registry.record(session, core.clock.now()).catch(failed('record'))
   listener.start()
   const timer = setInterval(() => void heartbeat().catch(failed('heartbeat')), opts.heartbeatSeconds * 1000)
   timer.unref()
@@ -93,7 +95,8 @@ function recordLocally(core: Core, registry: SessionRegistry, e: CoreEvent): Pro
     const session = core.sessions.ofUser(e.userId).find((s) => s.id === e.sessionId)
     return session && registry.record(session, core.clock.now())
   }
-  if (e.type === 'SessionEnded') return registry.forget(e.sessionId, e.userId)
+  // a session that timed out here may live on where its client now talks; a logout ends it on every node
+  if (e.type === 'SessionEnded') return registry.forget(e.sessionId, e.userId, e.result.code !== 600)
   if (e.type === 'PresenceUpdated') {
     const published = core.published.get(e.userId)
     return published && registry.publish(e.userId, published)

@@ -22,6 +22,8 @@ export interface Hint {
   reports: Array<[string, string]>
   /** users whose sessions or published presence changed */
   users: string[]
+  /** sessions that ended for good (logout, forced out): every node's copy ends */
+  ended: string[]
 }
 
 const fits = (payload: string) => Buffer.byteLength(payload) <= MAX_PAYLOAD
@@ -39,9 +41,9 @@ export function reportHint(owner: string, id: string, node?: string): string {
   return JSON.stringify({ n: node, d: [[owner, id]] })
 }
 
-/** users whose sessions or presence changed (`{"all":true}` when too many to name) */
-export function usersHint(users: string[], node?: string): string {
-  const named = JSON.stringify({ n: node, u: users })
+/** users whose sessions or presence changed, and sessions that ended for good (`{"all":true}` when too many to name) */
+export function usersHint(users: string[], node?: string, ended: string[] = []): string {
+  const named = JSON.stringify({ n: node, u: users, ...(ended.length ? { e: ended } : {}) })
   return fits(named) ? named : JSON.stringify({ n: node, all: true })
 }
 
@@ -57,10 +59,11 @@ export function parseHint(payload: string | undefined): Hint {
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object')
     raw = parsed as Record<string, unknown>
   } catch {
-    return { node: undefined, messages: [], boxes: [], all: true, reports: [], users: [] }
+    return { node: undefined, messages: [], boxes: [], all: true, reports: [], users: [], ended: [] }
   }
   return {
     node: typeof raw.n === 'string' ? raw.n : undefined,
     messages: pairs(raw.m), boxes: strings(raw.r), all: raw.all === true, reports: pairs(raw.d), users: strings(raw.u),
+    ended: strings(raw.e),
   }
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { Pool } from 'pg'
-import type { PeerSession, PeerSessions } from '../../core/peers.js'
+import type { PeerSession, PeerSessions, SessionClaim } from '../../core/peers.js'
 import type { Session } from '../../core/sessions.js'
 import type { Capabilities, PublishedPresence } from '../../core/types.js'
+import { unreachable } from './db.js'
 import { CHANNEL, usersHint } from './hints.js'
 
 /** what a sessions row keeps of a session, beside its id, user, node and expiry */
@@ -40,6 +41,8 @@ export class SessionRegistry implements PeerSessions {
   #byUser = new Map<string, Mirrored[]>()
   /** users online elsewhere at the last look, to tell who came or went */
   #onlineElsewhere = new Set<string>()
+  /** set by whoever runs the registry: records a session this node took up from another */
+  adopted: (session: Session) => void = () => {}
 
   constructor(
     private readonly pool: Pool,
@@ -62,16 +65,42 @@ export class SessionRegistry implements PeerSessions {
       `WITH kept AS (
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
          VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
-         ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at, node = EXCLUDED.node)
+         ON CONFLICT (id, node) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at)
        SELECT pg_notify($7, $8)`,
       [session.id, tokenHash(session.token), session.userId, this.node, JSON.stringify(recordOf(session)), this.#secondsLeft(session, now),
         CHANNEL, usersHint([session.userId], this.node)],
     )
   }
 
-  /** one of this node's sessions ended: its row goes, and the others hear of it */
-  async forget(sessionId: string, userId: string): Promise<void> {
-    await this.pool.query('WITH gone AS (DELETE FROM sessions WHERE id = $1) SELECT pg_notify($2, $3)', [sessionId, CHANNEL, usersHint([userId], this.node)])
+  /**
+   * One of this node's sessions ended: its row goes, and the others hear of it. Ended for good (logout, forced
+   * out), the rows of other nodes that took it up go too, and they end their copies; timed out here, it may
+   * still live on a node its client now talks to.
+   */
+  async forget(sessionId: string, userId: string, everywhere: boolean): Promise<void> {
+    await this.pool.query(
+      'WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2 OR node = $3)) SELECT pg_notify($4, $5)',
+      [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, everywhere ? [sessionId] : [])],
+    )
+  }
+
+  /** the live session another node holds under this token (a lost database answers 503) */
+  async claim(token: string): Promise<SessionClaim | undefined> {
+    try {
+      const { rows: [r] } = await this.pool.query(
+        `SELECT s.id, s.user_id, s.record FROM sessions s JOIN nodes n ON n.id = s.node
+         WHERE s.token_hash = $1 AND s.node <> $2 AND s.expires_at > now() AND n.expires_at > now() LIMIT 1`,
+        [tokenHash(token), this.node],
+      )
+      if (!r) return undefined
+      const rec = r.record as SessionRecord
+      return {
+        id: r.id, userId: r.user_id, clientId: rec.clientId ?? undefined, ttlSeconds: rec.ttlSeconds, createdAt: rec.createdAt,
+        capabilities: rec.capabilities, door: rec.door,
+      }
+    } catch (err) {
+      throw unreachable(err)
+    }
   }
 
   /** a user published presence here: kept for the other nodes, which hear of it */
@@ -97,7 +126,7 @@ export class SessionRegistry implements PeerSessions {
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
          SELECT id, t, u, $1, r, now() + make_interval(secs => e)
          FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[]) AS x(id, t, u, r, e)
-         ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at, node = EXCLUDED.node),
+         ON CONFLICT (id, node) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at),
        dropped AS (DELETE FROM sessions WHERE node = $1 AND NOT (id = ANY($3)) RETURNING user_id)
        SELECT DISTINCT user_id FROM dropped`,
       [this.node, 3 * this.heartbeatSeconds, sessions.map((s) => s.id), sessions.map((s) => tokenHash(s.token)), sessions.map((s) => s.userId),
