@@ -65,7 +65,13 @@ export class NotifyListener {
     client.on('error', onLost)
     client.on('end', () => onLost())
     client.on('notification', (n) => {
-      if (n.channel === this.opts.channel) this.opts.onHint(n.payload)
+      if (n.channel !== this.opts.channel) return
+      // a throw here would escape into the client's event emitter and end the process
+      try {
+        this.opts.onHint(n.payload)
+      } catch (err) {
+        this.opts.log('hint_failed', { error: reason(err) })
+      }
     })
     try {
       await client.connect()
