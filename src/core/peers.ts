@@ -33,10 +33,12 @@ export interface SessionClaim {
 export interface PeerSessions {
   ofUser(userId: string): PeerSession[]
   all(): PeerSession[]
+  /** when a user last heard of on another node was last seen there, once their sessions there are gone */
+  lastSeen(userId: string): number | undefined
   /** the live session another node holds under this token, if any */
   claim?(token: string): Promise<SessionClaim | undefined>
   /** this node took up a session another node started: the others should know it lives here too */
   adopted?(session: Session): void
 }
 
-export const NO_PEERS: PeerSessions = { ofUser: () => [], all: () => [] }
+export const NO_PEERS: PeerSessions = { ofUser: () => [], all: () => [], lastSeen: () => undefined }

@@ -1,6 +1,7 @@
 import { result } from './codes.js'
 import type { Core } from './context.js'
 import { pendingFor } from './delivery.js'
+import { endSession } from './login.js'
 import { presenceMayHaveChanged } from './presence-watch.js'
 import type { StoredMessage, StoredReport } from './types.js'
 
@@ -31,6 +32,13 @@ export function sessionEndedElsewhere(core: Core, sessionId: string): void {
   if (!session) return
   core.sessions.end(session)
   core.hub.observe({ type: 'SessionEnded', userId: session.userId, sessionId, result: result(604) })
+}
+
+/** a client logged in on another node: its older sessions here are forced out (601), as a login here would do */
+export function clientLoggedInElsewhere(core: Core, userId: string, clientId: string, sessionId: string): void {
+  for (const old of core.sessions.ofUser(userId)) {
+    if (old.clientId === clientId && old.id !== sessionId) endSession(core, old, 601)
+  }
 }
 
 /**

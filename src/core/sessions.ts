@@ -140,7 +140,7 @@ export class SessionTable {
     const live = this.ofUser(userId)
     const elsewhere = this.peers.ofUser(userId)
     if (live.some((s) => s.holds > 0) || elsewhere.some((s) => s.held)) return this.clock.now()
-    const seen = [this.#lastSeen.get(userId), ...elsewhere.map((s) => s.lastSeen)].filter((t) => t !== undefined)
+    const seen = [this.#lastSeen.get(userId), this.peers.lastSeen(userId), ...elsewhere.map((s) => s.lastSeen)].filter((t) => t !== undefined)
     return seen.length ? Math.max(...seen) : undefined
   }
 

@@ -147,6 +147,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.deepEqual(await state(), ['judy', true, 'on the other node'])
     await judy.post('/logout')
     assert.deepEqual(await state(), ['judy', false, undefined])
+    assert.notEqual((await ivan.get('/presence/judy')).body.lastSeen, null, 'node 1 knows when she was last seen on node 2')
     ivan.closeStreams()
   })
 
@@ -182,6 +183,18 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await onNode2.post('/logout')).body.result.code, 200)
     await eventually('node 1 ends the session too', async () => (await olga.get('/messages')).status === 401)
     assert.equal((await new Client(node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
+  })
+
+  it('rosa\'s phone logs in again on node 2 with the same client id: its old session on node 1 is forced out (601)', async () => {
+    const rosa1 = await user(node1, 'rosa')
+    const rosa2 = new Client(node2.url, 'rosa')
+    await rosa1.loginWith('push', { clientId: 'phone' })
+    const old = await rosa1.openStream()
+    await rosa2.loginWith('push', { clientId: 'phone' })
+    const end = await nextOf(old, 'session')
+    assert.equal(end.data.result.code, 601)
+    assert.equal((await rosa1.get('/messages')).status, 401, 'the old token is dead on node 1')
+    assert.equal((await rosa2.get('/messages')).status, 200, 'the new one lives on node 2')
   })
 
   it('node 2 is killed (kill -9): ned, connected there, goes offline for mia on node 1 within his time-to-live', async () => {

@@ -1,6 +1,6 @@
 import type { Core } from '../../core/context.js'
 import type { CoreEvent } from '../../core/bus.js'
-import { catchUp, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere } from '../../core/remote.js'
+import { catchUp, clientLoggedInElsewhere, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere } from '../../core/remote.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { reason } from './db.js'
 import { CHANNEL, type Hint, parseHint, usersHint } from './hints.js'
@@ -35,7 +35,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
 
   const tellWatchers = (users: string[]) => users.forEach((u) => presenceChangedElsewhere(core, u))
   const refresh = async (users?: string[]) => {
-    const { changed, published } = await registry.refresh(users)
+    const { changed, published } = await registry.refresh(core.clock.now(), users)
     for (const [user, p] of published) {
       // what a user connected here published here stands; another node's word counts for users it names
       if (users?.includes(user) || core.sessions.ofUser(user).length === 0) core.published.set(user, p)
@@ -43,12 +43,19 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     tellWatchers(users ?? changed)
   }
 
+  /** a client that logged in again on another node leaves no session of it behind here (as a login here would not) */
+  const forceOutOlder = (started: string[]) => {
+    for (const s of registry.all().filter((p) => started.includes(p.id))) {
+      if (s.clientId) clientLoggedInElsewhere(core, s.userId, s.clientId, s.id)
+    }
+  }
+
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
     for (const id of hint.ended) sessionEndedElsewhere(core, id)
     handOn(core, hint).catch(failed('hint'))
-    if (hint.users.length) refresh(hint.users).catch(failed('refresh'))
+    if (hint.users.length) refresh(hint.users).then(() => forceOutOlder(hint.started)).catch(failed('refresh'))
     if (hint.all) refresh().catch(failed('refresh'))
   }
   const listener = new NotifyListener({
@@ -71,7 +78,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   await heartbeat().catch(failed('heartbeat'))
   if (leftBehind.length) await store.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(leftBehind, opts.nodeId)]).catch(failed('start'))
   core.sessions.peers = registry
-  registry.adopted = (session) => void registry.record(session, core.clock.now()).catch(failed('record'))
+  registry.adopted = (session) => void registry.record(session, core.clock.now(), false).catch(failed('record'))
   listener.start()
   const timer = setInterval(() => void heartbeat().catch(failed('heartbeat')), opts.heartbeatSeconds * 1000)
   timer.unref()
@@ -93,7 +100,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
 function recordLocally(core: Core, registry: SessionRegistry, e: CoreEvent): Promise<void> | undefined {
   if (e.type === 'SessionStarted') {
     const session = core.sessions.ofUser(e.userId).find((s) => s.id === e.sessionId)
-    return session && registry.record(session, core.clock.now())
+    return session && registry.record(session, core.clock.now(), true)
   }
   // a session that timed out here may live on where its client now talks; a logout ends it on every node
   if (e.type === 'SessionEnded') return registry.forget(e.sessionId, e.userId, e.result.code !== 600)

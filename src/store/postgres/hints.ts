@@ -24,6 +24,8 @@ export interface Hint {
   users: string[]
   /** sessions that ended for good (logout, forced out): every node's copy ends */
   ended: string[]
+  /** sessions just logged in: an older session of the same client on another node is forced out (601) */
+  started: string[]
 }
 
 const fits = (payload: string) => Buffer.byteLength(payload) <= MAX_PAYLOAD
@@ -41,9 +43,10 @@ export function reportHint(owner: string, id: string, node?: string): string {
   return JSON.stringify({ n: node, d: [[owner, id]] })
 }
 
-/** users whose sessions or presence changed, and sessions that ended for good (`{"all":true}` when too many to name) */
-export function usersHint(users: string[], node?: string, ended: string[] = []): string {
-  const named = JSON.stringify({ n: node, u: users, ...(ended.length ? { e: ended } : {}) })
+/** users whose sessions or presence changed, with the sessions that ended for good or just started (`{"all":true}` when too many to name) */
+export function usersHint(users: string[], node?: string, sessions: { ended?: string[]; started?: string[] } = {}): string {
+  const { ended = [], started = [] } = sessions
+  const named = JSON.stringify({ n: node, u: users, ...(ended.length ? { e: ended } : {}), ...(started.length ? { s: started } : {}) })
   return fits(named) ? named : JSON.stringify({ n: node, all: true })
 }
 
@@ -59,11 +62,11 @@ export function parseHint(payload: string | undefined): Hint {
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object')
     raw = parsed as Record<string, unknown>
   } catch {
-    return { node: undefined, messages: [], boxes: [], all: true, reports: [], users: [], ended: [] }
+    return { node: undefined, messages: [], boxes: [], all: true, reports: [], users: [], ended: [], started: [] }
   }
   return {
     node: typeof raw.n === 'string' ? raw.n : undefined,
     messages: pairs(raw.m), boxes: strings(raw.r), all: raw.all === true, reports: pairs(raw.d), users: strings(raw.u),
-    ended: strings(raw.e),
+    ended: strings(raw.e), started: strings(raw.s),
   }
 }

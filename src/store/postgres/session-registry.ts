@@ -41,6 +41,8 @@ export class SessionRegistry implements PeerSessions {
   #byUser = new Map<string, Mirrored[]>()
   /** users online elsewhere at the last look, to tell who came or went */
   #onlineElsewhere = new Set<string>()
+  /** when users whose sessions elsewhere are gone were last seen there (bounded) */
+  readonly #gone = new Map<string, number>()
   /** set by whoever runs the registry: records a session this node took up from another */
   adopted: (session: Session) => void = () => {}
 
@@ -59,8 +61,12 @@ export class SessionRegistry implements PeerSessions {
     return [...this.#byUser.keys()].flatMap((u) => this.ofUser(u))
   }
 
-  /** records (or renews) one of this node's sessions and hints the others */
-  async record(session: Session, now: number): Promise<void> {
+  lastSeen(userId: string): number | undefined {
+    return this.#gone.get(userId)
+  }
+
+  /** records one of this node's sessions and hints the others; `started`: a login (not one taken up from another node) */
+  async record(session: Session, now: number, started: boolean): Promise<void> {
     await this.pool.query(
       `WITH kept AS (
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
@@ -68,7 +74,7 @@ export class SessionRegistry implements PeerSessions {
          ON CONFLICT (id, node) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at)
        SELECT pg_notify($7, $8)`,
       [session.id, tokenHash(session.token), session.userId, this.node, JSON.stringify(recordOf(session)), this.#secondsLeft(session, now),
-        CHANNEL, usersHint([session.userId], this.node)],
+        CHANNEL, usersHint([session.userId], this.node, { started: started ? [session.id] : [] })],
     )
   }
 
@@ -80,7 +86,7 @@ export class SessionRegistry implements PeerSessions {
   async forget(sessionId: string, userId: string, everywhere: boolean): Promise<void> {
     await this.pool.query(
       'WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2 OR node = $3)) SELECT pg_notify($4, $5)',
-      [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, everywhere ? [sessionId] : [])],
+      [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, { ended: everywhere ? [sessionId] : [] })],
     )
   }
 
@@ -157,22 +163,23 @@ export class SessionRegistry implements PeerSessions {
    * Re-reads the other nodes' sessions, of some users or of all, with what those users published. Returns who
    * came online or went offline elsewhere since the last look, and the published presence read.
    */
-  async refresh(users?: string[]): Promise<{ changed: string[]; published: Map<string, PublishedPresence> }> {
+  async refresh(now: number, users?: string[]): Promise<{ changed: string[]; published: Map<string, PublishedPresence> }> {
     const { rows } = users
       ? await this.pool.query(`${PEERS_SQL} AND s.user_id = ANY($2)`, [this.node, users])
       : await this.pool.query(PEERS_SQL, [this.node])
-    const now = performance.now()
+    const at = performance.now()
     const fresh = new Map<string, Mirrored[]>()
     const published = new Map<string, PublishedPresence>()
     for (const r of rows) {
       const rec = r.record as SessionRecord
       const s: Mirrored = {
         id: r.id, userId: r.user_id, node: r.node, capabilities: rec.capabilities, door: rec.door, clientId: rec.clientId ?? undefined,
-        lastSeen: rec.lastSeen, held: rec.held, until: now + Number(r.remaining_ms),
+        lastSeen: rec.lastSeen, held: rec.held, until: at + Number(r.remaining_ms),
       }
       fresh.set(s.userId, [...(fresh.get(s.userId) ?? []), s])
       if (r.published) published.set(s.userId, r.published)
     }
+    this.#noteGone(fresh, now, users)
     if (users) {
       for (const u of users) {
         if (fresh.has(u)) this.#byUser.set(u, fresh.get(u)!)
@@ -180,6 +187,18 @@ export class SessionRegistry implements PeerSessions {
       }
     } else this.#byUser = fresh
     return { changed: this.#whoChanged(users), published }
+  }
+
+  /** remembers when sessions that vanished since the last look were last seen: now, if something held them */
+  #noteGone(fresh: Map<string, Mirrored[]>, now: number, users?: string[]): void {
+    for (const u of users ?? [...this.#byUser.keys()]) {
+      const still = new Set((fresh.get(u) ?? []).map((s) => s.id))
+      for (const s of this.#byUser.get(u) ?? []) {
+        if (still.has(s.id)) continue
+        this.#gone.set(u, Math.max(this.#gone.get(u) ?? 0, s.held ? now : s.lastSeen))
+      }
+    }
+    if (this.#gone.size > 100_000) this.#gone.delete(this.#gone.keys().next().value!)
   }
 
   /** users whose being online elsewhere differs from the last look (among `users`, or everyone) */
