@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
+import { AdminHttp } from '../support/admin.js'
 import { Client } from '../support/client.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
 import { ensureBundle, exited, type ServerProcess, startProcess } from '../support/process.js'
 import type { EventStream, SseEvent } from '../support/sse.js'
 
 const cluster = useTestCluster()
+const ADMIN_PASSWORD = 'dashboard-password'
 
 /** the next event of a kind on a stream, skipping others (keep-alives, the presence of someone else) */
 async function nextOf(stream: EventStream, event: string, ms = 10_000): Promise<SseEvent> {
@@ -40,7 +42,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     return startProcess([ensureBundle()], {
       PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dataDir, PIGEONHOLE_REGISTRATION: 'open', PIGEONHOLE_CIR_PORT: 'off',
       PIGEONHOLE_DATABASE_URL: url, PIGEONHOLE_DATABASE_POOL: '4', PIGEONHOLE_NODE_ID: node, PIGEONHOLE_NODE_HEARTBEAT: '1',
-      PIGEONHOLE_PRESENCE: 'all',
+      PIGEONHOLE_PRESENCE: 'all', PIGEONHOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     })
   }
   /** a client of the node, with an account made on node 1 (any node would do) */
@@ -84,6 +86,10 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await nextOf(stream, 'message')).data.body, 'lunch?')
     await alice.send('bob', 'at noon')
     assert.equal((await nextOf(stream, 'message')).data.body, 'at noon', 'the first came once, not twice')
+    const admin = new AdminHttp(node1.url)
+    await admin.login(ADMIN_PASSWORD)
+    // whether a session is held (an open stream) reaches the other nodes with the next heartbeat
+    await eventually('node 1\'s dashboard says which node bob is on', async () => /push, connected on node2/.test((await admin.page('/admin/users/bob')).html))
     bob.closeStreams()
   })
 
@@ -105,6 +111,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     await erin.loginWith('push')
     const erinStream = await erin.openStream()
     await frank.loginWith('pull')
+    await eventually('node 1 knows frank is online', async () => (await erin.get('/presence/frank')).body.online === true)
     const sent = await erin.send('frank', 'did you get this?', { deliveryReport: true })
     assert.equal(sent.body.result.code, 200)
     assert.equal((await frank.post(`/messages/${sent.body.messageId}/delivered`)).body.result.code, 200)
