@@ -176,6 +176,24 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     leo.closeStreams()
   })
 
+  it('the database restarts while sam on node 2 keeps his stream open: afterwards tina\'s message from node 1 reaches him live', async () => {
+    const tina = await user(node1, 'tina')
+    const sam = await user(node2, 'sam')
+    await tina.login()
+    await sam.loginWith('push')
+    const stream = await sam.openStream()
+    const c = await cluster()
+    await c.stop()
+    await c.start()
+    let sent: Awaited<ReturnType<Client['send']>> | undefined
+    await eventually('node 1 takes sends again', async () => {
+      sent = await tina.send('sam', 'still there?')
+      return sent.status !== 503
+    })
+    assert.equal((await nextOf(stream, 'message')).data.id, sent!.body.messageId, 'delivery resumes')
+    sam.closeStreams()
+  })
+
   it('no stickiness: olga logs in on node 1 and uses her token on node 2 (stream, list); logging out on node 2 ends it on node 1 too', async () => {
     const olga = await user(node1, 'olga')
     const pete = await user(node1, 'pete')

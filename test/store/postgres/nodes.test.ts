@@ -4,7 +4,7 @@ import { ImpsError } from '../../../src/core/codes.js'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { DatabaseError } from '../../../src/store/postgres/errors.js'
 import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
-import { CHANNEL, messagesHint as hint } from '../../../src/store/postgres/hints.js'
+import { CHANNEL, messagesHint as hint, parseHint, reportHint, usersHint } from '../../../src/store/postgres/hints.js'
 import pg from 'pg'
 import { copies, msg, report } from '../../support/records.js'
 import { postgresSkipReason, useTestCluster } from '../../support/postgres.js'
@@ -96,6 +96,18 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
     await Promise.all([a.close(), b.close()])
     const many = Array.from({ length: 400 }, (_, i) => [`user${i % 3}`, `id-${i}-xxxxxxxxxxxxxxxx`] as [string, string])
     assert.deepEqual(JSON.parse(hint(many)), { r: ['user0', 'user1', 'user2'] }, 'too long for NOTIFY: the boxes only')
+  })
+
+  it('reads hints back as written, and anything else on the channel as "re-read everything" (never a throw)', () => {
+    assert.deepEqual(parseHint(hint([['bob', 'm1']], 'n1')), { node: 'n1', messages: [['bob', 'm1']], boxes: [], all: false, reports: [], users: [], ended: [], started: [] })
+    assert.deepEqual(parseHint(reportHint('alice', 'r1', 'n2')).reports, [['alice', 'r1']])
+    const sessions = parseHint(usersHint(['bob'], 'n1', { ended: ['s1'], started: ['s2'] }))
+    assert.deepEqual([sessions.users, sessions.ended, sessions.started], [['bob'], ['s1'], ['s2']])
+    for (const junk of [undefined, '', 'hello', '42', 'null', '{"m":"bob","u":[1,2]}']) {
+      const h = parseHint(junk)
+      assert.equal(h.all || (h.messages.length === 0 && h.users.length === 0), true, String(junk))
+    }
+    assert.equal(parseHint('not json').all, true)
   })
 
   it('refuses a database with a newer schema, and one that cannot be reached, in one sentence', async () => {
