@@ -39,6 +39,8 @@ export interface PeerSessions {
   claim?(token: string): Promise<SessionClaim | undefined>
   /** this node took up a session another node started: the others should know it lives here too */
   adopted?(session: Session): void
+  /** ends a session another node holds, there and everywhere (an account disabled here) */
+  end?(session: PeerSession, code: 601): Promise<void>
 }
 
 export const NO_PEERS: PeerSessions = { ofUser: () => [], all: () => [], lastSeen: () => undefined }

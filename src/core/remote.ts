@@ -1,4 +1,4 @@
-import { result } from './codes.js'
+import { CODES, type Code, result } from './codes.js'
 import type { Core } from './context.js'
 import { pendingFor } from './delivery.js'
 import { endSession } from './login.js'
@@ -26,12 +26,13 @@ export function presenceChangedElsewhere(core: Core, userId: string): void {
   presenceMayHaveChanged(core, userId)
 }
 
-/** a session this node took up ended for good on another node (logout, forced out): it ends here too */
-export function sessionEndedElsewhere(core: Core, sessionId: string): void {
+/** a session ended for good on another node (logout, forced out, its account disabled): its copy here ends too, its sinks told why */
+export function sessionEndedElsewhere(core: Core, sessionId: string, code: number): void {
   const session = core.sessions.byId(sessionId)
   if (!session) return
   core.sessions.end(session)
-  core.hub.observe({ type: 'SessionEnded', userId: session.userId, sessionId, result: result(604) })
+  const why = code in CODES ? (code as Code) : 604
+  core.hub.observe({ type: 'SessionEnded', userId: session.userId, sessionId, result: result(why) })
 }
 
 /** a client logged in on another node: its older sessions here are forced out (601), as a login here would do */

@@ -222,6 +222,19 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await rosa2.get('/messages')).status, 200, 'the new one lives on node 2')
   })
 
+  it('an admin disables uma on node 1\'s dashboard while she streams on node 2: her stream there ends with 601', async () => {
+    const uma = await user(node2, 'uma')
+    await uma.loginWith('push')
+    const stream = await uma.openStream()
+    const admin = new AdminHttp(node1.url)
+    await admin.login(ADMIN_PASSWORD)
+    await eventually('node 1 knows uma is online', async () => /Online/.test((await admin.page('/admin/users/uma')).html))
+    assert.equal((await admin.action('/admin/users/uma/disable')).status, 303)
+    assert.equal((await nextOf(stream, 'session')).data.result.code, 601)
+    await stream.ended()
+    assert.equal((await uma.get('/messages')).status, 401)
+  })
+
   it('node 2 is killed (kill -9): ned, connected there, goes offline for mia on node 1 within his time-to-live', async () => {
     const mia = await user(node1, 'mia')
     const ned = await user(node2, 'ned')

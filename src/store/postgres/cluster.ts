@@ -15,9 +15,6 @@ export interface ClusterOptions {
 }
 
 export interface ClusterLink {
-  registry: SessionRegistry
-  /** runs one heartbeat now (tests) */
-  heartbeat(): Promise<void>
   close(): Promise<void>
 }
 
@@ -53,7 +50,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
-    for (const id of hint.ended) sessionEndedElsewhere(core, id)
+    for (const [id, code] of hint.ended) sessionEndedElsewhere(core, id, code)
     handOn(core, hint).catch(failed('hint'))
     if (hint.users.length) refresh(hint.users).then(() => forceOutOlder(hint.started)).catch(failed('refresh'))
     if (hint.all) refresh().catch(failed('refresh'))
@@ -85,8 +82,6 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   log('joined', { heartbeatSeconds: opts.heartbeatSeconds })
 
   return {
-    registry,
-    heartbeat,
     async close() {
       clearInterval(timer)
       unsubscribe()
@@ -103,7 +98,7 @@ function recordLocally(core: Core, registry: SessionRegistry, e: CoreEvent): Pro
     return session && registry.record(session, core.clock.now(), true)
   }
   // a session that timed out here may live on where its client now talks; a logout ends it on every node
-  if (e.type === 'SessionEnded') return registry.forget(e.sessionId, e.userId, e.result.code !== 600)
+  if (e.type === 'SessionEnded') return registry.forget(e.sessionId, e.userId, e.result.code === 600 ? undefined : e.result.code)
   if (e.type === 'PresenceUpdated') {
     const published = core.published.get(e.userId)
     return published && registry.publish(e.userId, published)

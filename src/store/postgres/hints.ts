@@ -22,8 +22,8 @@ export interface Hint {
   reports: Array<[string, string]>
   /** users whose sessions or published presence changed */
   users: string[]
-  /** sessions that ended for good (logout, forced out): every node's copy ends */
-  ended: string[]
+  /** sessions that ended for good, with why (200 logout, 601 forced out): every node's copy ends */
+  ended: Array<[string, number]>
   /** sessions just logged in: an older session of the same client on another node is forced out (601) */
   started: string[]
 }
@@ -44,7 +44,7 @@ export function reportHint(owner: string, id: string, node?: string): string {
 }
 
 /** users whose sessions or presence changed, with the sessions that ended for good or just started (`{"all":true}` when too many to name) */
-export function usersHint(users: string[], node?: string, sessions: { ended?: string[]; started?: string[] } = {}): string {
+export function usersHint(users: string[], node?: string, sessions: { ended?: Array<[string, number]>; started?: string[] } = {}): string {
   const { ended = [], started = [] } = sessions
   const named = JSON.stringify({ n: node, u: users, ...(ended.length ? { e: ended } : {}), ...(started.length ? { s: started } : {}) })
   return fits(named) ? named : JSON.stringify({ n: node, all: true })
@@ -67,6 +67,7 @@ export function parseHint(payload: string | undefined): Hint {
   return {
     node: typeof raw.n === 'string' ? raw.n : undefined,
     messages: pairs(raw.m), boxes: strings(raw.r), all: raw.all === true, reports: pairs(raw.d), users: strings(raw.u),
-    ended: strings(raw.e), started: strings(raw.s),
+    ended: Array.isArray(raw.e) ? raw.e.filter((p): p is [string, number] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number') : [],
+    started: strings(raw.s),
   }
 }

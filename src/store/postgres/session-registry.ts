@@ -79,15 +79,25 @@ export class SessionRegistry implements PeerSessions {
   }
 
   /**
-   * One of this node's sessions ended: its row goes, and the others hear of it. Ended for good (logout, forced
-   * out), the rows of other nodes that took it up go too, and they end their copies; timed out here, it may
-   * still live on a node its client now talks to.
+   * A session ended: its row here goes, and the others hear of it. Ended for good (`endedWith` 200 logout, 601
+   * forced out), every node's row goes too, and every node ends its copy; timed out here (no `endedWith`), it
+   * may still live on a node its client now talks to.
    */
-  async forget(sessionId: string, userId: string, everywhere: boolean): Promise<void> {
+  async forget(sessionId: string, userId: string, endedWith?: number): Promise<void> {
+    const everywhere = endedWith !== undefined
     await this.pool.query(
       'WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2 OR node = $3)) SELECT pg_notify($4, $5)',
-      [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, { ended: everywhere ? [sessionId] : [] })],
+      [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, { ended: everywhere ? [[sessionId, endedWith]] : [] })],
     )
+  }
+
+  /** ends a session another node holds (the account was disabled here), on every node (a lost database answers 503) */
+  async end(session: PeerSession, code: number): Promise<void> {
+    try {
+      await this.forget(session.id, session.userId, code)
+    } catch (err) {
+      throw unreachable(err)
+    }
   }
 
   /** the live session another node holds under this token (a lost database answers 503) */
