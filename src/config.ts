@@ -43,7 +43,7 @@ export interface Config {
   databasePool: number
   /** this node's name among several on one database (the dashboard shows it); none: host name and port */
   nodeId: string | undefined
-  /** how often a node on a shared database renews its sessions' records; a node silent 3 times this long is dead */
+  /** how often a node on a shared database renews its sessions' records; a node silent 3 times this long is dead (at most 10 s) */
   nodeHeartbeatSeconds: number
 }
 
@@ -131,7 +131,8 @@ const SETTINGS: Setting[] = [
     if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) throw new ConfigError(`expected up to 64 letters, digits and . _ : -, got "${raw.slice(0, 80)}"`)
     return raw
   } },
-  { env: 'PIGEONHOLE_NODE_HEARTBEAT', key: 'nodeHeartbeatSeconds', parse: int(1, 300) },
+  // at most a third of the shortest time-to-live: a dead node's sessions must go offline within any session's
+  { env: 'PIGEONHOLE_NODE_HEARTBEAT', key: 'nodeHeartbeatSeconds', parse: int(1, SESSION_TTL_BOUNDS.min / 3) },
 ]
 
 export function defaultConfig(): Config {

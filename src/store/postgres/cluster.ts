@@ -70,6 +70,9 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     await refresh()
   }
 
+  if (await registry.nameInUse().catch(() => false)) {
+    log('name_in_use', { hint: 'another node may run with the same PIGEONHOLE_NODE_ID: give each node its own' })
+  }
   // sessions this node held before a restart are gone (they lived in its memory): the others hear so
   const leftBehind = await registry.leaveBehindNothing().catch((err) => (failed('start')(err), []))
   await heartbeat().catch(failed('heartbeat'))

@@ -156,6 +156,12 @@ export class SessionRegistry implements PeerSessions {
     return rows.map((r) => r.user_id)
   }
 
+  /** whether a node of this name renewed itself lately: another one runs under the same name, or this one restarted at once */
+  async nameInUse(): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM nodes WHERE id = $1 AND expires_at > now()', [this.node])
+    return rows.length > 0
+  }
+
   /** this node starts afresh (a restart logs its sessions out): rows it left behind go; returns their users */
   async leaveBehindNothing(): Promise<string[]> {
     const { rows } = await this.pool.query('DELETE FROM sessions WHERE node = $1 RETURNING user_id', [this.node])
