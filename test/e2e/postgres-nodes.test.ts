@@ -51,6 +51,25 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await new Client(node1.url, name).post('/users', { userId: name, password: c.password })).status, 200)
     return c
   }
+  /** a sender logged in on node 1 and a recipient streaming on node 2, once node 1 knows the recipient is online */
+  const senderAndStreamingRecipient = async (from: string, to: string) => {
+    const sender = await user(node1, from)
+    const recipient = await user(node2, to)
+    await sender.login()
+    await recipient.loginWith('push')
+    const stream = await recipient.openStream()
+    await eventually(`node 1 knows ${to} is online`, async () => (await sender.get(`/presence/${to}`)).body.online === true)
+    return { sender, recipient, stream }
+  }
+  /** someone on node 1 with a stream open, watching the presence of someone made to log in on node 2 */
+  const watcherOfNode2 = async (watcher: string, watched: string) => {
+    const onNode1 = await user(node1, watcher)
+    const onNode2 = await user(node2, watched)
+    await onNode1.loginWith('push')
+    const stream = await onNode1.openStream()
+    await onNode1.post('/presence/subscribe', { users: [watched] })
+    return { watcher: onNode1, watched: onNode2, stream }
+  }
   const database = async <T>(work: (db: pg.Client) => Promise<T>) => {
     const db = new pg.Client({ connectionString: url })
     await db.connect()
@@ -75,12 +94,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('bob, connected to node 2, gets alice\'s message sent on node 1 live on his stream; alice hears 200, not 202', async () => {
-    const alice = await user(node1, 'alice')
-    const bob = await user(node2, 'bob')
-    await alice.login()
-    await bob.loginWith('push')
-    const stream = await bob.openStream()
-    await eventually('node 1 knows bob is online', async () => (await alice.get('/presence/bob')).body.online === true)
+    const { sender: alice, recipient: bob, stream } = await senderAndStreamingRecipient('alice', 'bob')
     const sent = await alice.send('bob', 'lunch?')
     assert.equal(sent.body.result.code, 200, 'bob is online, on the other node')
     assert.equal((await nextOf(stream, 'message')).data.body, 'lunch?')
@@ -138,11 +152,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('ivan on node 1 watches judy on node 2: he hears her log in, set a status and log out', async () => {
-    const ivan = await user(node1, 'ivan')
-    const judy = await user(node2, 'judy')
-    await ivan.loginWith('push')
-    const stream = await ivan.openStream()
-    await ivan.post('/presence/subscribe', { users: ['judy'] })
+    const { watcher: ivan, watched: judy, stream } = await watcherOfNode2('ivan', 'judy')
     const state = async () => {
       const p = (await nextOf(stream, 'presence')).data.presence[0]
       return [p.userId, p.online, p.statusText]
@@ -159,12 +169,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('the LISTEN connection of node 2 is cut by the database: a message sent meanwhile still reaches leo there', async () => {
-    const kate = await user(node1, 'kate')
-    const leo = await user(node2, 'leo')
-    await kate.login()
-    await leo.loginWith('push')
-    const stream = await leo.openStream()
-    await eventually('node 1 knows leo is online', async () => (await kate.get('/presence/leo')).body.online === true)
+    const { sender: kate, recipient: leo, stream } = await senderAndStreamingRecipient('kate', 'leo')
     const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pigeonhole-listen node2'`
     const cut = await database((db) => db.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) l`))
     assert.equal(cut.rowCount, 1, 'node 2 had one listening connection')
@@ -177,11 +182,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('the database restarts while sam on node 2 keeps his stream open: afterwards tina\'s message from node 1 reaches him live', async () => {
-    const tina = await user(node1, 'tina')
-    const sam = await user(node2, 'sam')
-    await tina.login()
-    await sam.loginWith('push')
-    const stream = await sam.openStream()
+    const { sender: tina, recipient: sam, stream } = await senderAndStreamingRecipient('tina', 'sam')
     const c = await cluster()
     await c.stop()
     await c.start()
@@ -236,11 +237,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('node 2 is killed (kill -9): ned, connected there, goes offline for mia on node 1 within his time-to-live', async () => {
-    const mia = await user(node1, 'mia')
-    const ned = await user(node2, 'ned')
-    await mia.loginWith('push')
-    const stream = await mia.openStream()
-    await mia.post('/presence/subscribe', { users: ['ned'] })
+    const { watcher: mia, watched: ned, stream } = await watcherOfNode2('mia', 'ned')
     await ned.loginWith('push', { timeToLive: 30 })
     await ned.openStream()
     const online = async () => (await nextOf(stream, 'presence')).data.presence[0].online
