@@ -43,6 +43,8 @@ export class SessionRegistry implements PeerSessions {
   #onlineElsewhere = new Set<string>()
   /** when users whose sessions elsewhere are gone were last seen there (bounded) */
   readonly #gone = new Map<string, number>()
+  /** each session's write in flight, so that the next waits for it */
+  readonly #writing = new Map<string, Promise<void>>()
   /** set by whoever runs the registry: records a session this node took up from another */
   adopted: (session: Session) => void = () => {}
 
@@ -66,8 +68,8 @@ export class SessionRegistry implements PeerSessions {
   }
 
   /** records one of this node's sessions and hints the others; `started`: a login (not one taken up from another node) */
-  async record(session: Session, now: number, started: boolean): Promise<void> {
-    await this.pool.query(
+  record(session: Session, now: number, started: boolean): Promise<void> {
+    return this.#inTurn(session.id, () => this.pool.query(
       `WITH kept AS (
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
          VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
@@ -75,7 +77,7 @@ export class SessionRegistry implements PeerSessions {
        SELECT pg_notify($7, $8)`,
       [session.id, tokenHash(session.token), session.userId, this.node, JSON.stringify(recordOf(session)), this.#secondsLeft(session, now),
         CHANNEL, usersHint([session.userId], this.node, { started: started ? [session.id] : [] })],
-    )
+    ))
   }
 
   /**
@@ -83,12 +85,27 @@ export class SessionRegistry implements PeerSessions {
    * forced out), every node's row goes too, and every node ends its copy; timed out here (no `endedWith`), it
    * may still live on a node its client now talks to.
    */
-  async forget(sessionId: string, userId: string, endedWith?: number): Promise<void> {
+  forget(sessionId: string, userId: string, endedWith?: number): Promise<void> {
     const everywhere = endedWith !== undefined
-    await this.pool.query(
+    return this.#inTurn(sessionId, () => this.pool.query(
       'WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2 OR node = $3)) SELECT pg_notify($4, $5)',
       [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, { ended: everywhere ? [[sessionId, endedWith]] : [] })],
-    )
+    ))
+  }
+
+  /**
+   * Runs one session's writes in the order they were asked for: a login's row written after its logout's delete
+   * (two pooled connections, either may finish first) would show the session online elsewhere until it ran out.
+   */
+  #inTurn(key: string, write: () => Promise<unknown>): Promise<void> {
+    const previous = this.#writing.get(key) ?? Promise.resolve()
+    const next = previous.catch(() => {}).then(write).then(() => {})
+    this.#writing.set(key, next)
+    const done = () => {
+      if (this.#writing.get(key) === next) this.#writing.delete(key)
+    }
+    next.then(done, done)
+    return next
   }
 
   /** ends a session another node holds (the account was disabled here), on every node (a lost database answers 503) */
@@ -120,12 +137,12 @@ export class SessionRegistry implements PeerSessions {
   }
 
   /** a user published presence here: kept for the other nodes, which hear of it */
-  async publish(userId: string, published: PublishedPresence): Promise<void> {
-    await this.pool.query(
+  publish(userId: string, published: PublishedPresence): Promise<void> {
+    return this.#inTurn(`presence ${userId}`, () => this.pool.query(
       `WITH kept AS (INSERT INTO presence (user_id, record) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET record = EXCLUDED.record)
        SELECT pg_notify($3, $4)`,
       [userId, JSON.stringify(published), CHANNEL, usersHint([userId], this.node)],
-    )
+    ))
   }
 
   /**
