@@ -12,8 +12,11 @@ export type Delivery =
   | { type: 'PresenceNotification'; presence: PresenceView[] }
   | { type: 'Disconnect'; result: Result }
 
-/** how many ids of what it was handed the hub remembers per session (a re-read finds at most a mailbox's worth) */
-const HANDED_KEPT = 4_096
+/**
+ * how many ids of what it was handed the hub remembers per session: settled copies are forgotten at once, so
+ * this bounds what a client leaves unconfirmed (a re-read finds at most a mailbox's worth)
+ */
+const HANDED_KEPT = 2_048
 
 function idsOf(d: Delivery): string[] {
   if (d.type === 'NewMessage') return [d.message.id]
@@ -78,7 +81,7 @@ export class Hub {
   /** reacts to what happened in the core (subscribed to the bus) */
   observe(e: CoreEvent): void {
     if (e.type === 'MessageStored') this.#newMessage(e.message)
-    else if (e.type === 'MessageSettled' && e.report) this.deliverToUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
+    else if (e.type === 'MessageSettled') this.#settled(e.message, e.report)
     else if (e.type === 'SessionEnded') this.#end(e.sessionId, e.userId, e.result)
   }
 
@@ -99,6 +102,12 @@ export class Hub {
       if (method === 'push') this.#deliver(session, { type: 'NewMessage', message })
       if (method === 'notify') this.#deliver(session, { type: 'MessageNotification', messages: [message] })
     }
+  }
+
+  /** a settled copy is never handed again (the hub forgets it had been); its report goes to the sender */
+  #settled(message: StoredMessage, report: StoredReport | undefined): void {
+    for (const session of this.sessions.ofUser(message.recipient)) this.#handed.get(session)?.delete(message.id)
+    if (report) this.deliverToUser(report.owner, { type: 'DeliveryReport', report })
   }
 
   /** hands every connected session of a user a delivery (a report, say) */
