@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
 import { AdminHttp } from '../support/admin.js'
 import { Client } from '../support/client.js'
+import { eventually } from '../support/eventually.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
 import { ensureBundle, exited, type ServerProcess, startProcess } from '../support/process.js'
 import type { EventStream, SseEvent } from '../support/sse.js'
@@ -19,15 +20,6 @@ async function nextOf(stream: EventStream, event: string, ms = 10_000): Promise<
   for (;;) {
     const e = await stream.next(Math.max(1, deadline - Date.now()))
     if (e.event === event) return e
-  }
-}
-
-/** polls until `check` holds, failing after `ms` of real time */
-async function eventually(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 

@@ -5,7 +5,9 @@ import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { DatabaseError } from '../../../src/store/postgres/errors.js'
 import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
 import { CHANNEL, messagesHint as hint, parseHint, reportHint, usersHint } from '../../../src/store/postgres/hints.js'
+import { NotifyListener } from '../../../src/store/postgres/listener.js'
 import pg from 'pg'
+import { eventually } from '../../support/eventually.js'
 import { copies, msg, report } from '../../support/records.js'
 import { postgresSkipReason, useTestCluster } from '../../support/postgres.js'
 
@@ -108,6 +110,32 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
       assert.equal(h.all || (h.messages.length === 0 && h.users.length === 0), true, String(junk))
     }
     assert.equal(parseHint('not json').all, true)
+  })
+
+  it('the listening connection, cut by the database, comes back by itself and says so: a hint sent meanwhile is lost, hence the re-read', async () => {
+    const url = await (await cluster()).createDatabase()
+    const heard: string[] = []
+    let listening = 0
+    const listener = new NotifyListener({
+      url, channel: CHANNEL, applicationName: 'pigeonhole-listen test', minBackoffMs: 300, log: () => {},
+      onHint: (payload) => heard.push(payload ?? ''), onListening: () => listening++,
+    })
+    listener.start()
+    const db = new pg.Client({ connectionString: url })
+    await db.connect()
+    const listeners = "SELECT pid FROM pg_stat_activity WHERE application_name = 'pigeonhole-listen test'"
+    await eventually('listening', () => listening === 1)
+    await db.query('SELECT pg_notify($1, $2)', [CHANNEL, 'first'])
+    await eventually('the first hint', () => heard.length === 1)
+    await db.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) l`)
+    await eventually('the connection is gone', async () => (await db.query(listeners)).rowCount === 0)
+    await db.query('SELECT pg_notify($1, $2)', [CHANNEL, 'lost'])
+    await eventually('listening again', () => listening === 2)
+    await db.query('SELECT pg_notify($1, $2)', [CHANNEL, 'after'])
+    await eventually('the hint after', () => heard.length === 2)
+    assert.deepEqual(heard, ['first', 'after'])
+    await listener.close()
+    await db.end()
   })
 
   it('refuses a database with a newer schema, and one that cannot be reached, in one sentence', async () => {
