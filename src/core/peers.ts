@@ -15,6 +15,12 @@ export interface PeerSession {
   held: boolean
 }
 
+/** whose presence a session subscribed to, as another node keeps it */
+export interface Watching {
+  users: string[]
+  lists: string[]
+}
+
 /** what a node needs to take up a session another node started (a client may send its token to any node) */
 export interface SessionClaim {
   id: string
@@ -24,6 +30,7 @@ export interface SessionClaim {
   createdAt: number
   capabilities: Capabilities
   door: string
+  watching: Watching
 }
 
 /**

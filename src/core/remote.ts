@@ -2,7 +2,10 @@ import { CODES, type Code, result } from './codes.js'
 import type { Core } from './context.js'
 import { pendingFor } from './delivery.js'
 import { endSession } from './login.js'
+import type { Watching } from './peers.js'
+import { presenceOfMany } from './presence.js'
 import { presenceMayHaveChanged } from './presence-watch.js'
+import type { Session } from './sessions.js'
 import type { StoredMessage, StoredReport } from './types.js'
 
 /**
@@ -33,6 +36,20 @@ export function sessionEndedElsewhere(core: Core, sessionId: string, code: numbe
   core.sessions.end(session)
   const why = code in CODES ? (code as Code) : 604
   core.hub.observe({ type: 'SessionEnded', userId: session.userId, sessionId, result: result(why) })
+}
+
+/**
+ * A session this node holds a copy of subscribed or unsubscribed on another node (a client behind a balancer
+ * that subscribes on one node and streams from another): this copy watches the same, and its sinks get the
+ * current state of whom it now watches, as a subscription here would send it.
+ */
+export async function subscriptionsChangedElsewhere(core: Core, session: Session, watching: Watching): Promise<void> {
+  const users = watching.users.filter((u) => !session.watching.users.has(u))
+  const lists = watching.lists.filter((l) => !session.watching.lists.has(l))
+  session.watching = { users: new Set(watching.users), lists: new Set(watching.lists) }
+  if (!users.length && !lists.length) return
+  const views = await presenceOfMany(core, session.userId, { users, lists })
+  if (views.length) core.hub.deliverTo(session, { type: 'PresenceNotification', presence: views })
 }
 
 /** a client logged in on another node: its older sessions here are forced out (601), as a login here would do */

@@ -96,7 +96,8 @@ export class SessionTable {
   #adopt(token: string, claim: SessionClaim): Session {
     const session = this.#byToken.get(token) ?? this.#add({
       id: claim.id, token, userId: claim.userId, clientId: claim.clientId, ttlSeconds: claim.ttlSeconds, createdAt: claim.createdAt,
-      lastSeen: this.clock.now(), holds: 0, capabilities: claim.capabilities, door: claim.door, watching: { users: new Set(), lists: new Set() },
+      lastSeen: this.clock.now(), holds: 0, capabilities: claim.capabilities, door: claim.door,
+      watching: { users: new Set(claim.watching.users), lists: new Set(claim.watching.lists) },
     })
     this.#expired.delete(token)
     this.touch(session)

@@ -203,6 +203,31 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await new Client(node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
   })
 
+  it('vera\'s browser streams from node 2 but subscribes through node 1 (no stickiness): her stream hears of walt all the same', async () => {
+    const vera = await user(node1, 'vera')
+    const walt = await user(node1, 'walt')
+    await vera.loginWith('push')
+    const streaming = new Client(node2.url, 'vera')
+    streaming.token = vera.token
+    const stream = await streaming.openStream()
+    await vera.post('/presence/subscribe', { users: ['walt'] })
+    const state = async () => {
+      const p = (await nextOf(stream, 'presence')).data.presence[0]
+      return [p.userId, p.online]
+    }
+    assert.deepEqual(await state(), ['walt', false], 'the current state, on the stream node 2 holds')
+    await walt.login()
+    assert.deepEqual(await state(), ['walt', true])
+    await vera.post('/presence/unsubscribe', { users: ['walt'] })
+    const xena = await user(node1, 'xena')
+    await vera.post('/presence/subscribe', { users: ['xena'] })
+    assert.deepEqual(await state(), ['xena', false])
+    await walt.post('/presence', { statusText: 'nobody listens' })
+    await xena.login()
+    assert.deepEqual(await state(), ['xena', true], 'nothing of walt since the unsubscription')
+    streaming.closeStreams()
+  })
+
   it('rosa\'s phone logs in again on node 2 with the same client id: its old session on node 1 is forced out (601)', async () => {
     const rosa1 = await user(node1, 'rosa')
     const rosa2 = new Client(node2.url, 'rosa')

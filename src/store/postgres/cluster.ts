@@ -1,6 +1,8 @@
 import type { Core } from '../../core/context.js'
 import type { CoreEvent } from '../../core/bus.js'
-import { catchUp, clientLoggedInElsewhere, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere } from '../../core/remote.js'
+import {
+  catchUp, clientLoggedInElsewhere, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere, subscriptionsChangedElsewhere,
+} from '../../core/remote.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { reason } from './db.js'
 import { CHANNEL, type Hint, parseHint, usersHint } from './hints.js'
@@ -47,10 +49,20 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     }
   }
 
+  /** another node's copy of a session this node holds too changed whose presence it watches: this copy follows */
+  const followSubscriptions = (sessionId: string, node: string | undefined) => {
+    const session = core.sessions.byId(sessionId)
+    if (!session || !node) return
+    registry.watchingOf(sessionId, node)
+      .then((watching) => watching && subscriptionsChangedElsewhere(core, session, watching))
+      .catch(failed('subscriptions'))
+  }
+
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
     for (const [id, code] of hint.ended) sessionEndedElsewhere(core, id, code)
+    for (const id of hint.watching) followSubscriptions(id, hint.node)
     handOn(core, hint).catch(failed('hint'))
     if (hint.users.length) refresh(hint.users).then(() => forceOutOlder(hint.started)).catch(failed('refresh'))
     if (hint.all) refresh().catch(failed('refresh'))
@@ -78,7 +90,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   await heartbeat().catch(failed('heartbeat'))
   if (leftBehind.length) await store.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(leftBehind, opts.nodeId)]).catch(failed('start'))
   core.sessions.peers = registry
-  registry.adopted = (session) => void registry.record(session, core.clock.now(), false).catch(failed('record'))
+  registry.adopted = (session) => void registry.record(session, core.clock.now(), {}).catch(failed('record'))
   listener.start()
   const timer = setInterval(() => void heartbeat().catch(failed('heartbeat')), opts.heartbeatSeconds * 1000)
   timer.unref()
@@ -94,11 +106,15 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   }
 }
 
-/** this node's own events that the others must know of: a session started or ended, presence published */
+/** this node's own events that the others must know of: a session started or ended, presence published or subscribed to */
 function recordLocally(core: Core, registry: SessionRegistry, e: CoreEvent): Promise<void> | undefined {
   if (e.type === 'SessionStarted') {
     const session = core.sessions.ofUser(e.userId).find((s) => s.id === e.sessionId)
-    return session && registry.record(session, core.clock.now(), true)
+    return session && registry.record(session, core.clock.now(), { started: true })
+  }
+  if (e.type === 'PresenceSubscriptionsChanged') {
+    const session = core.sessions.byId(e.sessionId)
+    return session && registry.record(session, core.clock.now(), { watching: true })
   }
   // a session that timed out here may live on where its client now talks; a logout ends it on every node
   if (e.type === 'SessionEnded') return registry.forget(e.sessionId, e.userId, e.result.code === 600 ? undefined : e.result.code)

@@ -26,6 +26,8 @@ export interface Hint {
   ended: Array<[string, number]>
   /** sessions just logged in: an older session of the same client on another node is forced out (601) */
   started: string[]
+  /** sessions whose presence subscriptions changed: every node's copy takes them over */
+  watching: string[]
 }
 
 const fits = (payload: string) => Buffer.byteLength(payload) <= MAX_PAYLOAD
@@ -44,9 +46,11 @@ export function reportHint(owner: string, id: string, node?: string): string {
 }
 
 /** users whose sessions or presence changed, with the sessions that ended for good or just started (`{"all":true}` when too many to name) */
-export function usersHint(users: string[], node?: string, sessions: { ended?: Array<[string, number]>; started?: string[] } = {}): string {
-  const { ended = [], started = [] } = sessions
-  const named = JSON.stringify({ n: node, u: users, ...(ended.length ? { e: ended } : {}), ...(started.length ? { s: started } : {}) })
+export function usersHint(users: string[], node?: string, sessions: { ended?: Array<[string, number]>; started?: string[]; watching?: string[] } = {}): string {
+  const { ended = [], started = [], watching = [] } = sessions
+  const named = JSON.stringify({
+    n: node, u: users, ...(ended.length ? { e: ended } : {}), ...(started.length ? { s: started } : {}), ...(watching.length ? { w: watching } : {}),
+  })
   return fits(named) ? named : JSON.stringify({ n: node, all: true })
 }
 
@@ -62,12 +66,12 @@ export function parseHint(payload: string | undefined): Hint {
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object')
     raw = parsed as Record<string, unknown>
   } catch {
-    return { node: undefined, messages: [], boxes: [], all: true, reports: [], users: [], ended: [], started: [] }
+    return { node: undefined, messages: [], boxes: [], all: true, reports: [], users: [], ended: [], started: [], watching: [] }
   }
   return {
     node: typeof raw.n === 'string' ? raw.n : undefined,
     messages: pairs(raw.m), boxes: strings(raw.r), all: raw.all === true, reports: pairs(raw.d), users: strings(raw.u),
     ended: Array.isArray(raw.e) ? raw.e.filter((p): p is [string, number] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number') : [],
-    started: strings(raw.s),
+    started: strings(raw.s), watching: strings(raw.w),
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Pool } from 'pg'
-import type { PeerSession, PeerSessions, SessionClaim } from '../../core/peers.js'
+import type { PeerSession, PeerSessions, SessionClaim, Watching } from '../../core/peers.js'
 import type { Session } from '../../core/sessions.js'
 import type { Capabilities, PublishedPresence } from '../../core/types.js'
 import { unreachable } from './db.js'
@@ -15,6 +15,7 @@ export interface SessionRecord {
   createdAt: number
   lastSeen: number
   held: boolean
+  watching: Watching
 }
 
 /** a session as another node sees it, with the monotonic moment its record runs out */
@@ -67,8 +68,11 @@ export class SessionRegistry implements PeerSessions {
     return this.#gone.get(userId)
   }
 
-  /** records one of this node's sessions and hints the others; `started`: a login (not one taken up from another node) */
-  record(session: Session, now: number, started: boolean): Promise<void> {
+  /**
+   * Records one of this node's sessions and hints the others: that it `started` (a login, not one taken up from
+   * another node), or that its presence subscriptions changed (`watching`), for the nodes holding a copy.
+   */
+  record(session: Session, now: number, change: { started?: boolean; watching?: boolean }): Promise<void> {
     return this.#inTurn(session.id, () => this.pool.query(
       `WITH kept AS (
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
@@ -76,7 +80,7 @@ export class SessionRegistry implements PeerSessions {
          ON CONFLICT (id, node) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at)
        SELECT pg_notify($7, $8)`,
       [session.id, tokenHash(session.token), session.userId, this.node, JSON.stringify(recordOf(session)), this.#secondsLeft(session, now),
-        CHANNEL, usersHint([session.userId], this.node, { started: started ? [session.id] : [] })],
+        CHANNEL, usersHint([session.userId], this.node, { started: change.started ? [session.id] : [], watching: change.watching ? [session.id] : [] })],
     ))
   }
 
@@ -129,7 +133,7 @@ export class SessionRegistry implements PeerSessions {
       const rec = r.record as SessionRecord
       return {
         id: r.id, userId: r.user_id, clientId: rec.clientId ?? undefined, ttlSeconds: rec.ttlSeconds, createdAt: rec.createdAt,
-        capabilities: rec.capabilities, door: rec.door,
+        capabilities: rec.capabilities, door: rec.door, watching: rec.watching ?? { users: [], lists: [] },
       }
     } catch (err) {
       throw unreachable(err)
@@ -171,6 +175,12 @@ export class SessionRegistry implements PeerSessions {
     )
     await this.pool.query("DELETE FROM nodes WHERE expires_at < now() - interval '1 day'")
     return rows.map((r) => r.user_id)
+  }
+
+  /** whose presence a session subscribed to, as the node named keeps it (undefined when it keeps no such session) */
+  async watchingOf(sessionId: string, node: string): Promise<Watching | undefined> {
+    const { rows: [r] } = await this.pool.query('SELECT record FROM sessions WHERE id = $1 AND node = $2', [sessionId, node])
+    return r ? ((r.record as SessionRecord).watching ?? { users: [], lists: [] }) : undefined
   }
 
   /** whether a node of this name renewed itself lately: another one runs under the same name, or this one restarted at once */
@@ -259,5 +269,6 @@ function recordOf(s: Session): SessionRecord {
   return {
     door: s.door, clientId: s.clientId, capabilities: s.capabilities, ttlSeconds: s.ttlSeconds,
     createdAt: s.createdAt, lastSeen: s.lastSeen, held: s.holds > 0,
+    watching: { users: [...s.watching.users], lists: [...s.watching.lists] },
   }
 }

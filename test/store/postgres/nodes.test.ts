@@ -101,10 +101,10 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
   })
 
   it('reads hints back as written, and anything else on the channel as "re-read everything" (never a throw)', () => {
-    assert.deepEqual(parseHint(hint([['bob', 'm1']], 'n1')), { node: 'n1', messages: [['bob', 'm1']], boxes: [], all: false, reports: [], users: [], ended: [], started: [] })
+    assert.deepEqual(parseHint(hint([['bob', 'm1']], 'n1')), { node: 'n1', messages: [['bob', 'm1']], boxes: [], all: false, reports: [], users: [], ended: [], started: [], watching: [] })
     assert.deepEqual(parseHint(reportHint('alice', 'r1', 'n2')).reports, [['alice', 'r1']])
-    const sessions = parseHint(usersHint(['bob'], 'n1', { ended: [['s1', 601]], started: ['s2'] }))
-    assert.deepEqual([sessions.users, sessions.ended, sessions.started], [['bob'], [['s1', 601]], ['s2']])
+    const sessions = parseHint(usersHint(['bob'], 'n1', { ended: [['s1', 601]], started: ['s2'], watching: ['s3'] }))
+    assert.deepEqual([sessions.users, sessions.ended, sessions.started, sessions.watching], [['bob'], [['s1', 601]], ['s2'], ['s3']])
     for (const junk of [undefined, '', 'hello', '42', 'null', '{"m":"bob","u":[1,2]}']) {
       const h = parseHint(junk)
       assert.equal(h.all || (h.messages.length === 0 && h.users.length === 0), true, String(junk))
