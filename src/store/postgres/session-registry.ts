@@ -5,6 +5,7 @@ import type { Session } from '../../core/sessions.js'
 import type { Capabilities, PublishedPresence } from '../../core/types.js'
 import { unreachable } from './db.js'
 import { CHANNEL, usersHint } from './hints.js'
+import { type Mirrored, PeerMirror } from './peer-mirror.js'
 
 /** what a sessions row keeps of a session, beside its id, user, node and expiry */
 export interface SessionRecord {
@@ -18,11 +19,6 @@ export interface SessionRecord {
   watching: Watching
 }
 
-/** a session as another node sees it, with the monotonic moment its record runs out */
-interface Mirrored extends PeerSession {
-  until: number
-}
-
 /** a token as the database keeps it: a leaked table hands nobody a session */
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
@@ -33,17 +29,13 @@ const PEERS_SQL = `
   WHERE s.node <> $1 AND s.expires_at > now() AND n.expires_at > now()`
 
 /**
- * This node's sessions in the `sessions` table, and a mirror of the other nodes' (PROTOCOL.md 11). A row
- * lives until its session's time-to-live runs out or its node stops renewing (a node that died): then every
- * other node reads the session as gone, without anyone deleting it first. The mirror answers synchronously
- * (a send asks whether its recipient is online) and is refreshed on hints and on every heartbeat.
+ * The `sessions` table (PROTOCOL.md 11): this node's sessions written to it, the other nodes' read from it into
+ * a mirror that answers synchronously (a send asks whether its recipient is online), refreshed on hints and on
+ * every heartbeat. A row lives until its session's time-to-live runs out or its node stops renewing (a node
+ * that died): then every other node reads the session as gone, without anyone deleting it first.
  */
 export class SessionRegistry implements PeerSessions {
-  #byUser = new Map<string, Mirrored[]>()
-  /** users online elsewhere at the last look, to tell who came or went */
-  #onlineElsewhere = new Set<string>()
-  /** when users whose sessions elsewhere are gone were last seen there (bounded) */
-  readonly #gone = new Map<string, number>()
+  readonly #mirror = new PeerMirror()
   /** each session's write in flight, so that the next waits for it */
   readonly #writing = new Map<string, Promise<void>>()
   /** set by whoever runs the registry: records a session this node took up from another */
@@ -56,16 +48,15 @@ export class SessionRegistry implements PeerSessions {
   ) {}
 
   ofUser(userId: string): PeerSession[] {
-    const now = performance.now()
-    return (this.#byUser.get(userId) ?? []).filter((s) => s.until > now)
+    return this.#mirror.ofUser(userId)
   }
 
   all(): PeerSession[] {
-    return [...this.#byUser.keys()].flatMap((u) => this.ofUser(u))
+    return this.#mirror.all()
   }
 
   lastSeen(userId: string): number | undefined {
-    return this.#gone.get(userId)
+    return this.#mirror.lastSeen(userId)
   }
 
   /**
@@ -211,50 +202,17 @@ export class SessionRegistry implements PeerSessions {
       ? await this.pool.query(`${PEERS_SQL} AND s.user_id = ANY($2)`, [this.node, users])
       : await this.pool.query(PEERS_SQL, [this.node])
     const at = performance.now()
-    const fresh = new Map<string, Mirrored[]>()
+    const sessions: Mirrored[] = []
     const published = new Map<string, PublishedPresence>()
     for (const r of rows) {
       const rec = r.record as SessionRecord
-      const s: Mirrored = {
+      sessions.push({
         id: r.id, userId: r.user_id, node: r.node, capabilities: rec.capabilities, door: rec.door, clientId: rec.clientId ?? undefined,
         lastSeen: rec.lastSeen, held: rec.held, until: at + Number(r.remaining_ms),
-      }
-      fresh.set(s.userId, [...(fresh.get(s.userId) ?? []), s])
-      if (r.published) published.set(s.userId, r.published)
+      })
+      if (r.published) published.set(r.user_id, r.published)
     }
-    this.#noteGone(fresh, now, users)
-    if (users) {
-      for (const u of users) {
-        if (fresh.has(u)) this.#byUser.set(u, fresh.get(u)!)
-        else this.#byUser.delete(u)
-      }
-    } else this.#byUser = fresh
-    return { changed: this.#whoChanged(users), published }
-  }
-
-  /** remembers when sessions that vanished since the last look were last seen: now, if something held them */
-  #noteGone(fresh: Map<string, Mirrored[]>, now: number, users?: string[]): void {
-    for (const u of users ?? [...this.#byUser.keys()]) {
-      const still = new Set((fresh.get(u) ?? []).map((s) => s.id))
-      for (const s of this.#byUser.get(u) ?? []) {
-        if (still.has(s.id)) continue
-        this.#gone.set(u, Math.max(this.#gone.get(u) ?? 0, s.held ? now : s.lastSeen))
-      }
-    }
-    if (this.#gone.size > 100_000) this.#gone.delete(this.#gone.keys().next().value!)
-  }
-
-  /** users whose being online elsewhere differs from the last look (among `users`, or everyone) */
-  #whoChanged(users?: string[]): string[] {
-    const candidates = new Set(users ?? [...this.#onlineElsewhere, ...this.#byUser.keys()])
-    const changed: string[] = []
-    for (const u of candidates) {
-      const online = this.ofUser(u).length > 0
-      if (online !== this.#onlineElsewhere.has(u)) changed.push(u)
-      if (online) this.#onlineElsewhere.add(u)
-      else this.#onlineElsewhere.delete(u)
-    }
-    return changed
+    return { changed: this.#mirror.update(sessions, now, users), published }
   }
 
   /** how long a session's row should stand: its time-to-live from its last request, or from now while held, plus a heartbeat's grace */
