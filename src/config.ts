@@ -47,6 +47,10 @@ export interface Config {
   /** the relay's first retry after a failed attempt; each further one waits twice as long, up to the max */
   relayRetryMinMs: number
   relayRetryMaxMs: number
+  /** this node's name among several on one database (the dashboard shows it); none: host name and port */
+  nodeId: string | undefined
+  /** how often a node on a shared database renews its sessions' records; a node silent 3 times this long is dead (at most 10 s) */
+  nodeHeartbeatSeconds: number
 }
 
 /** variables the program reads that are not configuration settings */
@@ -132,6 +136,12 @@ const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_PEERS', key: 'peers', parse: readPeersFile },
   { env: 'PIGEONHOLE_RELAY_RETRY_MIN_MS', key: 'relayRetryMinMs', parse: int(10, 3_600_000) },
   { env: 'PIGEONHOLE_RELAY_RETRY_MAX_MS', key: 'relayRetryMaxMs', parse: int(10, 86_400_000) },
+  { env: 'PIGEONHOLE_NODE_ID', key: 'nodeId', parse: (raw) => {
+    if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) throw new ConfigError(`expected up to 64 letters, digits and . _ : -, got "${raw.slice(0, 80)}"`)
+    return raw
+  } },
+  // at most a third of the shortest time-to-live: a dead node's sessions must go offline within any session's
+  { env: 'PIGEONHOLE_NODE_HEARTBEAT', key: 'nodeHeartbeatSeconds', parse: int(1, SESSION_TTL_BOUNDS.min / 3) },
 ]
 
 export function defaultConfig(): Config {
@@ -166,6 +176,8 @@ export function defaultConfig(): Config {
     peers: [],
     relayRetryMinMs: 1_000,
     relayRetryMaxMs: 300_000,
+    nodeId: undefined,
+    nodeHeartbeatSeconds: 10,
   }
 }
 
@@ -251,6 +263,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'domain' ? (config.domain ?? '(none)')
       : s.key === 'peers' ? (config.peers.length ? config.peers.map((p) => p.domain).join(',') : '(none: relay off)')
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
+      : s.key === 'nodeId' ? (config.nodeId ?? '(host name and port)')
       : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))

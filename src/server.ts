@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
@@ -50,8 +52,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const metrics = new Metrics()
   const { databaseUrl, databasePool } = opts.config
+  // on a shared database every node needs a name of its own: its hints and sessions are told apart by it
+  const config = databaseUrl ? { ...opts.config, nodeId: opts.config.nodeId ?? defaultNodeId(opts.config.port) } : opts.config
   const store = opts.store ?? (databaseUrl
-    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, { poolSize: databasePool, log: (e, f) => log('store', e, f) })
+    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, { poolSize: databasePool, nodeId: config.nodeId, log: (e, f) => log('store', e, f) })
     : await LowdbStore.open(opts.config.dataDir, {
       log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
       onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
@@ -65,7 +69,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw err instanceof RelayKeyError ? new StartupError(err.message) : err
   }
   const peerLink = relayKey && ((peer: Peer) => new HttpPeerLink(peer, opts.config.domain!, relayKey.privateKey, clock))
-  const core = createCore({ config: opts.config, store, clock, ids: opts.ids, log, metrics, peerLink })
+  const core = createCore({ config, store, clock, ids: opts.ids, log, metrics, peerLink })
   const app = createApp(core, { heartbeatMs: opts.heartbeatMs, relayPublicKey: relayKey?.publicKey })
   let server: ReturnType<typeof serve>
   let admin: { generated?: string }
@@ -81,6 +85,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw err
   }
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket))
+  const cluster = await joinOtherNodes(core, store, config)
   // beside HTTP, never instead of it: a CIR port that cannot be bound is logged and CIR stays off
   const cir = await startCir(core, wvSessionsOf(core), opts.config)
   core.relay?.start() // what waited for peers across a restart goes out now
@@ -111,6 +116,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await closed
         clearTimeout(cut)
         await cir?.close()
+        await cluster?.close()
         await store.close()
       })()
       return closing
@@ -120,6 +126,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
 /** the PostgreSQL store (it loads its client only when opened) */
 export const loadPostgres = () => import('./store/postgres/postgres-store.js')
+
+/** on a PostgreSQL store, the link to the other nodes on the same database (PROTOCOL.md 11); none otherwise */
+async function joinOtherNodes(core: Core, store: Store, config: Config) {
+  if (!config.databaseUrl || !config.nodeId) return undefined
+  const { PostgresStore } = await loadPostgres()
+  if (!(store instanceof PostgresStore)) return undefined
+  const { joinCluster } = await import('./store/postgres/cluster.js')
+  return joinCluster(core, store, { url: config.databaseUrl, nodeId: config.nodeId, heartbeatSeconds: config.nodeHeartbeatSeconds })
+}
+
+/** host name and port; with port 0 (any free port) the process id and a few random characters instead */
+function defaultNodeId(port: number): string {
+  return `${hostname()}:${port || `${process.pid}-${randomBytes(3).toString('hex')}`}`
+}
 
 /** why the server could not listen, in one sentence an admin can act on */
 function listenRefusal(err: NodeJS.ErrnoException, host: string, port: number): Error {

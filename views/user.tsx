@@ -15,7 +15,7 @@ export interface UserLiveProps {
   queue: Page<Waiting>
   now: number
   csrf: string
-  sessions: Array<{ method: string; clientId?: string; held: boolean; door: string }>
+  sessions: Array<{ method: string; clientId?: string; held: boolean; door: string; node?: string }>
 }
 
 export interface UserProps extends UserLiveProps {
@@ -64,7 +64,7 @@ export function UserLive({ row, queue, now, csrf, sessions }: UserLiveProps) {
           <span class="stat-label">Status</span>
           <span class="stat-value">{row.online ? 'Online' : 'Offline'}</span>
           <span class="stat-note">
-            {row.online ? sessions.map((s) => `${s.door === 'json' ? '' : `${s.door}, `}${s.method}${s.clientId ? ` (${s.clientId})` : ''}${s.held ? ', connected' : ''}`).join('; ') : 'messages wait here'}
+            {row.online ? sessions.map((s) => `${s.door === 'json' ? '' : `${s.door}, `}${s.method}${s.clientId ? ` (${s.clientId})` : ''}${s.held ? ', connected' : ''}${s.node ? ` on ${s.node}` : ''}`).join('; ') : 'messages wait here'}
           </span>
         </div>
         <div class="stat">

@@ -33,7 +33,8 @@ export async function userRow(core: Core, user: UserRecord): Promise<UserRow> {
 }
 
 function row(core: Core, user: UserRecord, usage: UserUsage): UserRow {
-  const sessions = core.sessions.ofUser(user.id).length
+  // a session taken up by a second node (a client that talks to both) is one session, not two
+  const sessions = new Set([...core.sessions.ofUser(user.id), ...core.sessions.peers.ofUser(user.id)].map((s) => s.id)).size
   return {
     id: user.id, disabled: user.disabled, online: sessions > 0, sessions,
     inbox: usage.inbox, outbox: usage.outbox, reports: usage.reports, limits: limitsFor(core.config, user),
@@ -119,14 +120,14 @@ export type PeerView = Awaited<ReturnType<Relay['statuses']>>[number]
 export async function overview(core: Core): Promise<Overview> {
   const stats = await core.store.stats()
   const rows = await userRows(core, await core.store.listUsers())
-  const live = core.sessions.all()
+  const live = [...core.sessions.all(), ...core.sessions.peers.all()]
   const top = (fill: (r: UserRow) => number, has: (r: UserRow) => boolean) =>
     rows.filter(has).sort((a, b) => fill(b) - fill(a) || (a.id < b.id ? -1 : 1)).slice(0, 5)
   return {
     users: stats.users,
     disabled: stats.disabled,
     online: new Set(live.map((s) => s.userId)).size,
-    sessions: live.length,
+    sessions: new Set(live.map((s) => s.id)).size,
     streams: core.hub.sinkCount(),
     messages: stats.messages,
     bytes: stats.bytes,
@@ -152,12 +153,22 @@ export function recentReports(core: Core, code?: number, limit = 10_000): Promis
   return core.store.recentReports({ code, limit })
 }
 
+/** one of a user's live sessions as the dashboard lists it */
+export interface SessionRow {
+  method: Capabilities['deliveryMethod']
+  clientId: string | undefined
+  held: boolean
+  door: string
+  /** the node it is on, when several share one database */
+  node: string | undefined
+}
+
 export interface UserDetail {
   user: UserRecord
   row: UserRow
   /** what waits for them, oldest first, as stored (an expired copy not yet swept is marked) */
   waiting: Array<StoredMessage & { expired: boolean }>
-  sessions: Array<{ method: Capabilities['deliveryMethod']; clientId: string | undefined; held: boolean; door: string }>
+  sessions: SessionRow[]
   /** their presence as they see it themselves, and their contact lists */
   presence: PresenceView
   lists: ContactList[]
@@ -168,7 +179,11 @@ export async function userDetail(core: Core, userId: string): Promise<UserDetail
   const user = await core.store.getUser(userId)
   if (!user) return undefined
   const [row, waiting] = await Promise.all([userRow(core, user), waitingFor(core, userId)])
-  const sessions = core.sessions.ofUser(userId).map((s) => ({ method: s.capabilities.deliveryMethod, clientId: s.clientId, held: s.holds > 0, door: s.door }))
+  const here = core.config.nodeId
+  const sessions: SessionRow[] = [
+    ...core.sessions.ofUser(userId).map((s) => ({ method: s.capabilities.deliveryMethod, clientId: s.clientId, held: s.holds > 0, door: s.door, node: here })),
+    ...core.sessions.peers.ofUser(userId).map((s) => ({ method: s.capabilities.deliveryMethod, clientId: s.clientId, held: s.held, door: s.door, node: s.node })),
+  ]
   return { user, row, waiting, sessions, presence: viewOf(core, user, user.id), lists: listsOf(user) }
 }
 

@@ -57,10 +57,13 @@ export async function editAccessList(core: Core, userId: string, which: 'block' 
   return lists
 }
 
-/** disables (ending the user's live sessions with 601) or enables an account */
+/** disables (ending the user's live sessions with 601, on every node) or enables an account */
 export async function setUserDisabled(core: Core, userId: string, disabled: boolean): Promise<void> {
   await setDisabled(core, userId, disabled)
   if (disabled) for (const s of core.sessions.ofUser(userId)) endSession(core, s, 601)
+  const { peers } = core.sessions
+  const endElsewhere = peers.end?.bind(peers)
+  if (disabled && endElsewhere) await Promise.all(peers.ofUser(userId).map((s) => writing(core, endElsewhere(s, 601))))
   core.log('admin', disabled ? 'disabled' : 'enabled', { user: userId })
 }
 

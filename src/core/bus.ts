@@ -22,6 +22,8 @@ export type CoreEvent =
   | { type: 'SessionEnded'; userId: string; sessionId: string; result: Result }
   /** a user published new presence attributes */
   | { type: 'PresenceUpdated'; userId: string }
+  /** a session subscribed to or unsubscribed from someone's presence (another node's copy of it follows) */
+  | { type: 'PresenceSubscriptionsChanged'; userId: string; sessionId: string }
   /** who may see a user's presence may have changed (their contact or block lists) */
   | { type: 'PresenceRulesChanged'; userId: string }
   | { type: 'UserCreated'; userId: string }

@@ -66,6 +66,7 @@ export async function attachSink(core: Core, session: Session, sink: Sink, opts:
     // the sink stays: what could not be read now goes out on the next attach
     core.log('delivery', 'connect_failed', { session: session.id, error: String(err) })
   } finally {
+    core.hub.handed(session, sent)
     holding = false
     for (const d of held) {
       const fresh = notYetSent(d, sent)

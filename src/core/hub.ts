@@ -12,6 +12,19 @@ export type Delivery =
   | { type: 'PresenceNotification'; presence: PresenceView[] }
   | { type: 'Disconnect'; result: Result }
 
+/**
+ * how many ids of what it was handed the hub remembers per session: settled copies are forgotten at once, so
+ * this bounds what a client leaves unconfirmed (a re-read finds at most a mailbox's worth)
+ */
+const HANDED_KEPT = 2_048
+
+function idsOf(d: Delivery): string[] {
+  if (d.type === 'NewMessage') return [d.message.id]
+  if (d.type === 'DeliveryReport') return [d.report.id]
+  if (d.type === 'MessageNotification') return d.messages.map((m) => m.id)
+  return []
+}
+
 /** Where a session's deliveries go: an event stream, a queue a phone polls, a wake-up channel. */
 export interface Sink {
   deliver(d: Delivery): void
@@ -33,6 +46,11 @@ export interface AttachOptions {
  */
 export class Hub {
   readonly #sinks = new Map<Session, Map<Sink, AttachOptions>>()
+  /**
+   * the ids of messages and reports each session was handed, so that one heard of twice (a re-read after a
+   * lost cross-node hint, a hint racing a stream's connect) reaches it once
+   */
+  readonly #handed = new WeakMap<Session, Set<string>>()
 
   constructor(private readonly sessions: SessionTable) {}
 
@@ -63,8 +81,8 @@ export class Hub {
   /** reacts to what happened in the core (subscribed to the bus) */
   observe(e: CoreEvent): void {
     if (e.type === 'MessageStored') this.#newMessage(e.message)
-    else if (e.type === 'MessageSettled' && e.report) this.#toUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
-    else if (e.type === 'ReportArrived') this.#toUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
+    else if (e.type === 'MessageSettled') this.#settled(e.message, e.report)
+    else if (e.type === 'ReportArrived') this.deliverToUser(e.report.owner, { type: 'DeliveryReport', report: e.report })
     else if (e.type === 'SessionEnded') this.#end(e.sessionId, e.userId, e.result)
   }
 
@@ -87,8 +105,34 @@ export class Hub {
     }
   }
 
-  #toUser(userId: string, d: Delivery): void {
+  /** a settled copy is never handed again (the hub forgets it had been); its report goes to the sender */
+  #settled(message: StoredMessage, report: StoredReport | undefined): void {
+    for (const session of this.sessions.ofUser(message.recipient)) this.#handed.get(session)?.delete(message.id)
+    if (report) this.deliverToUser(report.owner, { type: 'DeliveryReport', report })
+  }
+
+  /** hands every connected session of a user a delivery (a report, say) */
+  deliverToUser(userId: string, d: Delivery): void {
     for (const session of this.#connectedSessions(userId)) this.#deliver(session, d)
+  }
+
+  /** the users with a sink on this node */
+  connectedUsers(): string[] {
+    return [...new Set([...this.#sinks.keys()].map((s) => s.userId))]
+  }
+
+  /** what a session was sent outside the hub (what waited when its sink attached): not to be sent again */
+  handed(session: Session, ids: Iterable<string>): void {
+    let seen = this.#handed.get(session)
+    if (!seen) this.#handed.set(session, (seen = new Set()))
+    for (const id of ids) {
+      seen.delete(id) // re-added last: the set forgets the oldest first
+      seen.add(id)
+    }
+    for (const oldest of seen) {
+      if (seen.size <= HANDED_KEPT) break
+      seen.delete(oldest)
+    }
   }
 
   #end(sessionId: string, userId: string, result: Result): void {
@@ -114,6 +158,24 @@ export class Hub {
   }
 
   #deliver(session: Session, d: Delivery): void {
-    for (const sink of this.#sinks.get(session)?.keys() ?? []) sink.deliver(d)
+    const sinks = this.#sinks.get(session)
+    if (!sinks?.size) return
+    const fresh = this.#notHanded(session, d)
+    if (!fresh) return
+    for (const sink of sinks.keys()) sink.deliver(fresh)
+  }
+
+  /** the delivery minus what the session was already handed (undefined if nothing is left), noted as handed */
+  #notHanded(session: Session, d: Delivery): Delivery | undefined {
+    const seen = this.#handed.get(session)
+    let out: Delivery | undefined = d
+    if (d.type === 'NewMessage' && seen?.has(d.message.id)) out = undefined
+    else if (d.type === 'DeliveryReport' && seen?.has(d.report.id)) out = undefined
+    else if (d.type === 'MessageNotification' && seen) {
+      const messages = d.messages.filter((m) => !seen.has(m.id))
+      out = messages.length ? { type: 'MessageNotification', messages } : undefined
+    }
+    if (out) this.handed(session, idsOf(out))
+    return out
   }
 }

@@ -78,7 +78,7 @@ export function acceptsMessageType(contentType: string): boolean {
 
 /** 415/413 when every live session of an online recipient refuses the type or the size */
 export function onlineRefusal(core: Core, userId: string, contentType: string, size: number): 413 | 415 | undefined {
-  const verdicts = core.sessions.ofUser(userId).map((s) => accepts(s.capabilities, contentType, size))
+  const verdicts = core.sessions.capabilitiesOf(userId).map((caps) => accepts(caps, contentType, size))
   if (verdicts.includes('yes')) return undefined
   return verdicts.includes('type') ? 415 : 413
 }

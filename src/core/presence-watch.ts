@@ -25,9 +25,13 @@ function changedUser(e: CoreEvent): string | undefined {
 export function watchPresence(core: Core): void {
   core.bus.subscribe((e) => {
     const userId = changedUser(e)
-    if (userId === undefined) return
-    notifyWatchers(core, userId).catch((err) => core.log('presence', 'notify_failed', { user: userId, error: String(err) }))
+    if (userId !== undefined) presenceMayHaveChanged(core, userId)
   })
+}
+
+/** tells each session watching the user what it may now see of them */
+export function presenceMayHaveChanged(core: Core, userId: string): void {
+  notifyWatchers(core, userId).catch((err) => core.log('presence', 'notify_failed', { user: userId, error: String(err) }))
 }
 
 async function notifyWatchers(core: Core, userId: string): Promise<void> {

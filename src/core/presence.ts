@@ -73,19 +73,21 @@ export async function subscribePresence(core: Core, session: Session, who: { use
   const views = await presenceOfMany(core, session.userId, who)
   for (const u of who.users ?? []) session.watching.users.add(u)
   for (const l of who.lists ?? []) session.watching.lists.add(normaliseListName(l))
+  core.bus.publish({ type: 'PresenceSubscriptionsChanged', userId: session.userId, sessionId: session.id })
   if (views.length) core.hub.deliverTo(session, { type: 'PresenceNotification', presence: views })
   return views
 }
 
 /** UnsubscribePresence: of the users and lists named, or of everything when none are */
-export function unsubscribePresence(session: Session, who: { users?: string[]; lists?: string[] }): void {
+export function unsubscribePresence(core: Core, session: Session, who: { users?: string[]; lists?: string[] }): void {
   if (!who.users?.length && !who.lists?.length) {
     session.watching.users.clear()
     session.watching.lists.clear()
-    return
+  } else {
+    for (const u of who.users ?? []) session.watching.users.delete(u)
+    for (const l of who.lists ?? []) session.watching.lists.delete(l.toLowerCase())
   }
-  for (const u of who.users ?? []) session.watching.users.delete(u)
-  for (const l of who.lists ?? []) session.watching.lists.delete(l.toLowerCase())
+  core.bus.publish({ type: 'PresenceSubscriptionsChanged', userId: session.userId, sessionId: session.id })
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

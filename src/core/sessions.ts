@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import { invalidSession, sessionExpired } from './refusals.js'
 import type { Clock, Ids } from './clock.js'
+import { NO_PEERS, type PeerSessions, type SessionClaim } from './peers.js'
 import type { Capabilities } from './types.js'
 
 export interface Session {
@@ -32,6 +33,8 @@ export class SessionTable {
   /** tokens of sessions that timed out, so that they answer 600 rather than 604 (bounded) */
   readonly #expired = new Map<string, number>()
   readonly #lastSeen = new Map<string, number>()
+  /** the sessions other nodes hold, when several share one store: a user online there is online here too */
+  peers: PeerSessions = NO_PEERS
 
   constructor(
     private readonly clock: Clock,
@@ -41,17 +44,25 @@ export class SessionTable {
 
   create(userId: string, ttlSeconds: number, capabilities: Capabilities, clientId?: string, door = 'json'): Session {
     const now = this.clock.now()
-    const session: Session = {
+    return this.#add({
       id: this.ids.id(), token: this.ids.token(), userId, clientId, ttlSeconds,
       createdAt: now, lastSeen: now, holds: 0, capabilities, door,
       watching: { users: new Set(), lists: new Set() },
-    }
+    })
+  }
+
+  #add(session: Session): Session {
     this.#byToken.set(session.token, session)
-    let set = this.#byUser.get(userId)
-    if (!set) this.#byUser.set(userId, (set = new Set()))
+    let set = this.#byUser.get(session.userId)
+    if (!set) this.#byUser.set(session.userId, (set = new Set()))
     set.add(session)
-    this.#lastSeen.set(userId, now)
+    this.#lastSeen.set(session.userId, session.lastSeen)
     return session
+  }
+
+  /** this node's copy of a session with this id (one ended on another node is ended here too) */
+  byId(id: string): Session | undefined {
+    return [...this.#byToken.values()].find((s) => s.id === id)
   }
 
   /** the live session a token names, marked as seen now; 600 if it timed out, 604 if unknown */
@@ -64,6 +75,33 @@ export class SessionTable {
     if (session) this.#expire(session)
     if (token && this.#expired.has(token)) throw sessionExpired()
     throw invalidSession()
+  }
+
+  /**
+   * The session a token names, taken up from another node when this one does not know it (several nodes share
+   * one store, and a client need not come back to the node it logged in on); otherwise as `authenticate`.
+   */
+  async authenticateAnywhere(token: string | undefined): Promise<Session> {
+    try {
+      return this.authenticate(token)
+    } catch (err) {
+      const claim = token && this.peers.claim ? await this.peers.claim(token) : undefined
+      if (!claim) throw err
+      const session = this.#adopt(token!, claim)
+      this.peers.adopted?.(session)
+      return session
+    }
+  }
+
+  #adopt(token: string, claim: SessionClaim): Session {
+    const session = this.#byToken.get(token) ?? this.#add({
+      id: claim.id, token, userId: claim.userId, clientId: claim.clientId, ttlSeconds: claim.ttlSeconds, createdAt: claim.createdAt,
+      lastSeen: this.clock.now(), holds: 0, capabilities: claim.capabilities, door: claim.door,
+      watching: { users: new Set(claim.watching.users), lists: new Set(claim.watching.lists) },
+    })
+    this.#expired.delete(token)
+    this.touch(session)
+    return session
   }
 
   /** the session was heard from now, or at `at` (never earlier than its last request) */
@@ -89,13 +127,22 @@ export class SessionTable {
     return alive
   }
 
+  /** logged in on this node or on another sharing the store */
   online(userId: string): boolean {
-    return this.ofUser(userId).length > 0
+    return this.ofUser(userId).length > 0 || this.peers.ofUser(userId).length > 0
+  }
+
+  /** what each of the user's live sessions, on any node, accepts (a send to them is judged against these) */
+  capabilitiesOf(userId: string): Capabilities[] {
+    return [...this.ofUser(userId), ...this.peers.ofUser(userId)].map((s) => s.capabilities)
   }
 
   lastSeen(userId: string): number | undefined {
     const live = this.ofUser(userId)
-    return live.length && live.some((s) => s.holds > 0) ? this.clock.now() : this.#lastSeen.get(userId)
+    const elsewhere = this.peers.ofUser(userId)
+    if (live.some((s) => s.holds > 0) || elsewhere.some((s) => s.held)) return this.clock.now()
+    const seen = [this.#lastSeen.get(userId), this.peers.lastSeen(userId), ...elsewhere.map((s) => s.lastSeen)].filter((t) => t !== undefined)
+    return seen.length ? Math.max(...seen) : undefined
   }
 
   /** ends every session that timed out; returns them */

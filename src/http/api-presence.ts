@@ -68,7 +68,7 @@ export function presenceRoutes(core: Core): Hono<ApiEnv> {
 
   api.post('/presence/unsubscribe', auth, async (c) => {
     const o = await readJson(c)
-    unsubscribePresence(c.get('session'), { users: ids(o, 'users'), lists: optStrArray(o, 'lists', { max: 20, itemMax: 64 }) })
+    unsubscribePresence(core, c.get('session'), { users: ids(o, 'users'), lists: optStrArray(o, 'lists', { max: 20, itemMax: 64 }) })
     return answer(c, 200)
   })
 

@@ -17,7 +17,7 @@ export function sessionAuth(core: Core, { allowQueryToken = false } = {}): Middl
     const header = c.req.header('authorization')
     let token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
     if (!token && allowQueryToken) token = c.req.query('access_token')
-    c.set('session', authenticated(core, token))
+    c.set('session', await authenticated(core, token))
     await next()
   }
 }
@@ -26,10 +26,10 @@ export function sessionAuth(core: Core, { allowQueryToken = false } = {}): Middl
 const invalidBearerSession = () =>
   new ImpsError(604, 'Invalid session: log in and send the token you were given as "Authorization: Bearer <token>"')
 
-/** the session, or the core's refusal with what this door expects said in its own words */
-function authenticated(core: Core, token: string | undefined): Session {
+/** the session (from any node), or the core's refusal with what this door expects said in its own words */
+async function authenticated(core: Core, token: string | undefined): Promise<Session> {
   try {
-    return core.sessions.authenticate(token)
+    return await core.sessions.authenticateAnywhere(token)
   } catch (err) {
     if (err instanceof ImpsError && err.code === 604) {
       throw invalidBearerSession()

@@ -4,6 +4,7 @@ import { defaultConfig } from '../../src/config.js'
 import { FakeClock } from '../../src/core/clock.js'
 import { createCore } from '../../src/core/create-core.js'
 import { attachSink } from '../../src/core/delivery.js'
+import { catchUp, messagesArrived } from '../../src/core/remote.js'
 import { PollQueue } from '../../src/core/poll-queue.js'
 import type { Delivery } from '../../src/core/hub.js'
 import type { StoredMessage } from '../../src/core/types.js'
@@ -27,15 +28,20 @@ const caps = (deliveryMethod: 'push' | 'notify' | 'pull') =>
 const idsIn = (got: Delivery[]) =>
   got.flatMap((d) => (d.type === 'NewMessage' ? [d.message.id] : d.type === 'MessageNotification' ? d.messages.map((m) => m.id) : []))
 
+/** a core on `store` where one message from alice waits for bob, and a session of bob's by `method` */
+async function bobWithOneWaiting(store: MemoryStore, method: 'push' | 'notify' | 'pull') {
+  const core = createCore({ config: defaultConfig(), store, clock: new FakeClock() })
+  await store.putUser(user('bob'))
+  const waiting = msg('bob', 'alice', { validUntil: Infinity })
+  await store.addMessages(copies([waiting]))
+  return { core, waiting, session: core.sessions.create('bob', 300, caps(method)) }
+}
+
 describe('a sink that attaches while messages arrive', () => {
   for (const method of ['push', 'notify'] as const) {
     it(`${method}: gets every message once, the waiting ones first`, async () => {
       const store = new SlowStore()
-      const core = createCore({ config: defaultConfig(), store, clock: new FakeClock() })
-      await store.putUser(user('bob'))
-      const old = msg('bob', 'alice', { validUntil: Infinity })
-      await store.addMessages(copies([old]))
-      const session = core.sessions.create('bob', 300, caps(method))
+      const { core, waiting: old, session } = await bobWithOneWaiting(store, method)
       const got: Delivery[] = []
       const attaching = attachSink(core, session, { deliver: (d) => got.push(d), close: () => {} }, { holdsSession: true })
       // while the waiting list is being read, a new message is stored and announced on the bus
@@ -112,4 +118,23 @@ describe('a phone that polls', () => {
     queue.deliver({ type: 'Disconnect', result: { code: 600, text: 'Session expired' } })
     assert.equal(queue.take().at(-1)?.type, 'Disconnect', 'the end of a session always gets through')
   })
+})
+
+describe('what another node tells this one (core/remote.ts)', () => {
+  for (const method of ['push', 'notify'] as const) {
+    it(`${method}: a re-read after a lost hint hands on only what the stream was not sent yet`, async () => {
+      const store = new MemoryStore()
+      const { core, waiting, session } = await bobWithOneWaiting(store, method)
+      const got: Delivery[] = []
+      await attachSink(core, session, { deliver: (d) => got.push(d), close: () => {} }, { holdsSession: true })
+      const told = msg('bob', 'carol', { validUntil: Infinity })
+      await store.addMessages(copies([told]))
+      messagesArrived(core, [told])
+      const missed = msg('bob', 'dave', { validUntil: Infinity })
+      await store.addMessages(copies([missed]))
+      await catchUp(core)
+      await catchUp(core)
+      assert.deepEqual(idsIn(got), [waiting.id, told.id, missed.id])
+    })
+  }
 })

@@ -10,6 +10,8 @@ import { settle } from './settle.js'
 export interface PostgresStoreOptions {
   /** connections this node keeps (PIGEONHOLE_DATABASE_POOL) */
   poolSize?: number
+  /** the node this store serves, named in the hints it sends other nodes (so that it can ignore its own) */
+  nodeId?: string
   log?: (event: string, fields: Record<string, unknown>) => void
 }
 
@@ -22,7 +24,11 @@ export class PostgresStore implements Store {
   #closed = false
   readonly #counters = new CounterRows()
 
-  private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
+  private constructor(
+    readonly pool: pg.Pool,
+    readonly log: NonNullable<PostgresStoreOptions['log']>,
+    readonly nodeId: string | undefined,
+  ) {}
 
   /** connects, applies the schema steps this database lacks, and refuses one that is unreachable or newer */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -48,7 +54,7 @@ export class PostgresStore implements Store {
       throw new DatabaseError(`cannot prepare the database at ${describeUrl(url)}: ${reason(err)}`)
     }
     client.release()
-    return new PostgresStore(pool, log)
+    return new PostgresStore(pool, log, opts.nodeId)
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -85,7 +91,7 @@ export class PostgresStore implements Store {
     if (copies.length === 0) return []
     return this.#guard((async () => {
       await this.#counters.ensure(this.pool, usersOf(copies))
-      return transaction(this.pool, (client) => addCopies(client, copies))
+      return transaction(this.pool, (client) => addCopies(client, copies, this.nodeId))
     })())
   }
 
@@ -99,7 +105,7 @@ export class PostgresStore implements Store {
 
   async removeMessage(recipient: string, id: string, outcome: Settlement): Promise<StoredMessage | undefined> {
     this.#open()
-    return this.#guard(transaction(this.pool, (client) => settle(client, recipient, id, outcome)))
+    return this.#guard(transaction(this.pool, (client) => settle(client, recipient, id, outcome, this.nodeId)))
   }
 
   async settledOutcome(recipient: string, id: string): Promise<number | undefined> {

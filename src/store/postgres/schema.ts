@@ -28,6 +28,17 @@ export const MIGRATIONS: string[] = [
      recipient text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, code integer NOT NULL, seq bigserial NOT NULL,
      PRIMARY KEY (recipient, id));
    CREATE INDEX settled_age ON settled (recipient, seq);`,
+  // 2: the nodes sharing the database, their live sessions (so that every node knows who is online, and a token
+  // works on any node: a session taken up by a second node has a row for each) and what each user last published
+  `CREATE TABLE nodes (id text COLLATE "C" PRIMARY KEY, expires_at timestamptz NOT NULL);
+   CREATE TABLE sessions (
+     id text COLLATE "C" NOT NULL, node text COLLATE "C" NOT NULL, token_hash text COLLATE "C" NOT NULL,
+     user_id text COLLATE "C" NOT NULL, record jsonb NOT NULL, expires_at timestamptz NOT NULL,
+     PRIMARY KEY (id, node));
+   CREATE INDEX sessions_token ON sessions (token_hash);
+   CREATE INDEX sessions_user ON sessions (user_id);
+   CREATE INDEX sessions_node ON sessions (node);
+   CREATE TABLE presence (user_id text COLLATE "C" PRIMARY KEY, record jsonb NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

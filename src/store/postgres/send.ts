@@ -1,11 +1,7 @@
 import type { Pool, PoolClient } from 'pg'
 import type { CopyVerdict, NewCopy } from '../store.js'
 import { num } from './db.js'
-
-/** the NOTIFY channel other nodes LISTEN on; the payload is a hint, never the message itself */
-export const CHANNEL = 'pigeonhole'
-/** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more */
-const MAX_PAYLOAD = 7_900
+import { CHANNEL, messagesHint } from './hints.js'
 
 interface Counter {
   inboxMessages: number
@@ -17,10 +13,10 @@ interface Counter {
  * One send inside its transaction: locks the counter rows of every sender and recipient involved (in a fixed
  * order, so two sends never deadlock), judges each copy against them as the embedded store does (507 sender
  * first, then 410; earlier copies of the send count), inserts the admitted copies, moves the counters and
- * NOTIFYs which boxes changed. Another node's send to the same users waits on the row locks, so quotas hold
+ * NOTIFYs which boxes changed (`node`: who sent it). Another node's send to the same users waits on the row locks, so quotas hold
  * exactly across nodes.
  */
-export async function addCopies(client: PoolClient, copies: NewCopy[]): Promise<CopyVerdict[]> {
+export async function addCopies(client: PoolClient, copies: NewCopy[], node?: string): Promise<CopyVerdict[]> {
   const users = usersOf(copies)
   const counters = await lockCounters(client, users)
   const before = new Map([...counters].map(([u, c]) => [u, { ...c }]))
@@ -54,7 +50,7 @@ export async function addCopies(client: PoolClient, copies: NewCopy[]): Promise<
     [ms.map((m) => m.recipient), ms.map((m) => m.id), ms.map((m) => m.sender), ms.map((m) => m.size),
       ms.map((m) => m.validUntil), ms.map((m) => JSON.stringify(m)),
       changed.map(([u]) => u), changed.map(([, c]) => c.inboxMessages), changed.map(([, c]) => c.inboxBytes), changed.map(([, c]) => c.outbox),
-      CHANNEL, hint(ms.map((m) => [m.recipient, m.id]))],
+      CHANNEL, messagesHint(ms.map((m) => [m.recipient, m.id]), node)],
   )
   return verdicts
 }
@@ -95,12 +91,4 @@ async function lockCounters(client: PoolClient, users: string[]): Promise<Map<st
   const counters = new Map<string, Counter>()
   for (const r of rows) counters.set(r.user_id, { inboxMessages: num(r.inbox_messages), inboxBytes: num(r.inbox_bytes), outbox: num(r.outbox) })
   return counters
-}
-
-/** `{"m":[[recipient, id], …]}`, or only the recipients, or `{"all":true}` when even those do not fit */
-export function hint(copies: Array<[string, string]>): string {
-  const full = JSON.stringify({ m: copies })
-  if (Buffer.byteLength(full) <= MAX_PAYLOAD) return full
-  const boxes = JSON.stringify({ r: [...new Set(copies.map(([r]) => r))] })
-  return Buffer.byteLength(boxes) <= MAX_PAYLOAD ? boxes : JSON.stringify({ all: true })
 }

@@ -1,16 +1,17 @@
 import type { PoolClient } from 'pg'
 import type { StoredMessage } from '../../core/types.js'
 import type { Settlement } from '../store.js'
+import { CHANNEL, reportHint } from './hints.js'
 
 /** how many settled outcomes each recipient keeps (as the embedded store: a retried confirm comes within moments) */
 export const SETTLED_KEPT = 512
 
 /**
  * One settlement inside its transaction: deletes the copy (a second settler waits on its row lock, then finds
- * it gone and changes nothing), moves the counters, remembers the outcome and files the report. Now and then
+ * it gone and changes nothing), moves the counters, remembers the outcome and files the report (hinting the other nodes of it). Now and then
  * the recipient's oldest remembered outcomes beyond SETTLED_KEPT are dropped, so the table stays bounded.
  */
-export async function settle(client: PoolClient, recipient: string, id: string, outcome: Settlement): Promise<StoredMessage | undefined> {
+export async function settle(client: PoolClient, recipient: string, id: string, outcome: Settlement, node?: string): Promise<StoredMessage | undefined> {
   const gone = await client.query('DELETE FROM messages WHERE recipient = $1 AND id = $2 RETURNING sender, size, record', [recipient, id])
   const row = gone.rows[0]
   if (!row) return undefined
@@ -31,7 +32,11 @@ export async function settle(client: PoolClient, recipient: string, id: string, 
   )
   const r = outcome.report
   if (r) {
-    await client.query('INSERT INTO reports (owner, id, at, code, record) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [r.owner, r.id, r.at, r.code, JSON.stringify(r)])
+    // the sender may be connected to another node: the hint reaches it when this commits
+    await client.query(
+      'WITH filed AS (INSERT INTO reports (owner, id, at, code, record) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING) SELECT pg_notify($6, $7)',
+      [r.owner, r.id, r.at, r.code, JSON.stringify(r), CHANNEL, reportHint(r.owner, r.id, node)],
+    )
   }
   if (Math.random() < 1 / 32) {
     await client.query(

@@ -4,8 +4,10 @@ import { ImpsError } from '../../../src/core/codes.js'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { DatabaseError } from '../../../src/store/postgres/errors.js'
 import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
-import { CHANNEL, hint } from '../../../src/store/postgres/send.js'
+import { CHANNEL, messagesHint as hint, parseHint, reportHint, usersHint } from '../../../src/store/postgres/hints.js'
+import { NotifyListener } from '../../../src/store/postgres/listener.js'
 import pg from 'pg'
+import { eventually } from '../../support/eventually.js'
 import { copies, msg, report } from '../../support/records.js'
 import { postgresSkipReason, useTestCluster } from '../../support/postgres.js'
 
@@ -96,6 +98,44 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
     await Promise.all([a.close(), b.close()])
     const many = Array.from({ length: 400 }, (_, i) => [`user${i % 3}`, `id-${i}-xxxxxxxxxxxxxxxx`] as [string, string])
     assert.deepEqual(JSON.parse(hint(many)), { r: ['user0', 'user1', 'user2'] }, 'too long for NOTIFY: the boxes only')
+  })
+
+  it('reads hints back as written, and anything else on the channel as "re-read everything" (never a throw)', () => {
+    assert.deepEqual(parseHint(hint([['bob', 'm1']], 'n1')), { node: 'n1', messages: [['bob', 'm1']], boxes: [], all: false, reports: [], users: [], ended: [], started: [], watching: [] })
+    assert.deepEqual(parseHint(reportHint('alice', 'r1', 'n2')).reports, [['alice', 'r1']])
+    const sessions = parseHint(usersHint(['bob'], 'n1', { ended: [['s1', 601]], started: ['s2'], watching: ['s3'] }))
+    assert.deepEqual([sessions.users, sessions.ended, sessions.started, sessions.watching], [['bob'], [['s1', 601]], ['s2'], ['s3']])
+    for (const junk of [undefined, '', 'hello', '42', 'null', '{"m":"bob","u":[1,2]}']) {
+      const h = parseHint(junk)
+      assert.equal(h.all || (h.messages.length === 0 && h.users.length === 0), true, String(junk))
+    }
+    assert.equal(parseHint('not json').all, true)
+  })
+
+  it('the listening connection, cut by the database, comes back by itself and says so: a hint sent meanwhile is lost, hence the re-read', async () => {
+    const url = await (await cluster()).createDatabase()
+    const heard: string[] = []
+    let listening = 0
+    const listener = new NotifyListener({
+      url, channel: CHANNEL, applicationName: 'pigeonhole-listen test', minBackoffMs: 300, log: () => {},
+      onHint: (payload) => heard.push(payload ?? ''), onListening: () => listening++,
+    })
+    listener.start()
+    const db = new pg.Client({ connectionString: url })
+    await db.connect()
+    const listeners = "SELECT pid FROM pg_stat_activity WHERE application_name = 'pigeonhole-listen test'"
+    await eventually('listening', () => listening === 1)
+    await db.query('SELECT pg_notify($1, $2)', [CHANNEL, 'first'])
+    await eventually('the first hint', () => heard.length === 1)
+    await db.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) l`)
+    await eventually('the connection is gone', async () => (await db.query(listeners)).rowCount === 0)
+    await db.query('SELECT pg_notify($1, $2)', [CHANNEL, 'lost'])
+    await eventually('listening again', () => listening === 2)
+    await db.query('SELECT pg_notify($1, $2)', [CHANNEL, 'after'])
+    await eventually('the hint after', () => heard.length === 2)
+    assert.deepEqual(heard, ['first', 'after'])
+    await listener.close()
+    await db.end()
   })
 
   it('refuses a database with a newer schema, and one that cannot be reached, in one sentence', async () => {

@@ -42,7 +42,7 @@ export async function subscribe(ctx: Ctx, p: El): Promise<El> {
 
 export function unsubscribe(ctx: Ctx, p: El): El {
   const { users, lists } = who(ctx, p)
-  unsubscribePresence(ctx.wv.session, { users, lists })
+  unsubscribePresence(ctx.core, ctx.wv.session, { users, lists })
   return statusEl(ok)
 }
 
