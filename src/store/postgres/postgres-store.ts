@@ -3,6 +3,7 @@ import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.j
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
 import { describeUrl, num, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
+import { CHANNEL, reportHint } from './hints.js'
 import { migrate } from './schema.js'
 import { addCopies, CounterRows, usersOf } from './send.js'
 import { settle } from './settle.js'
@@ -125,11 +126,14 @@ export class PostgresStore implements Store {
   }
 
   async fileRelayedReport(report: StoredReport): Promise<boolean> {
-    // one statement: the copy's outcome moves from 202 (handed over) to the report's, and the report is filed, or neither
+    // one statement: the copy's outcome moves from 202 (handed over) to the report's, the report is filed and
+    // the other nodes hear of it, or none of that
     const r = await this.#query(
-      `WITH marked AS (UPDATE settled SET code = $4 WHERE recipient = $6 AND id = $7 AND code = 202 RETURNING 1)
-       INSERT INTO reports (owner, id, at, code, record) SELECT $1, $2, $3, $4, $5 FROM marked ON CONFLICT DO NOTHING`,
-      [report.owner, report.id, report.at, report.code, JSON.stringify(report), report.recipient, report.messageId],
+      `WITH marked AS (UPDATE settled SET code = $4 WHERE recipient = $6 AND id = $7 AND code = 202 RETURNING 1),
+       filed AS (INSERT INTO reports (owner, id, at, code, record) SELECT $1, $2, $3, $4, $5 FROM marked ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT pg_notify($8, $9) FROM filed`,
+      [report.owner, report.id, report.at, report.code, JSON.stringify(report), report.recipient, report.messageId,
+        CHANNEL, reportHint(report.owner, report.id, this.nodeId)],
     )
     return r.rowCount === 1
   }
