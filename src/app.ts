@@ -17,14 +17,15 @@ import { requestOrigin } from './http/request-origin.js'
 import { VERSION } from './version.js'
 import { wvCspRoutes } from './http/wv-csp/route.js'
 import { relayRoutes } from './http/relay/routes.js'
+import type { RelayKey } from './http/relay/keys.js'
 import { BATCH } from './core/relay/backlog.js'
 
 /** the HTTP application: protocol under /api/v1, health, and the dashboard under /admin */
 export interface AppOptions {
   /** how often an idle event stream gets a comment line */
   heartbeatMs?: number
-  /** this server's relay public key, shown at /relay/v1/key */
-  relayPublicKey?: string
+  /** this server's relay key pair: answers to peers are signed with it, and /relay/v1/key shows its public half */
+  relayKey?: RelayKey
 }
 
 export function createApp(core: Core, opts: AppOptions = {}): Hono {
@@ -69,7 +70,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
     c.header('Connection', 'close')
     return answer(c, resultOf(requestTooLarge(maxRelayBytes)))
   }))
-  app.route('/', relayRoutes(core, opts.relayPublicKey))
+  app.route('/', relayRoutes(core, opts.relayKey))
   // a mounted app's own notFound is not consulted, so the API's JSON 404 is decided here
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

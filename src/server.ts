@@ -70,7 +70,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const peerLink = relayKey && ((peer: Peer) => new HttpPeerLink(peer, opts.config.domain!, relayKey.privateKey, clock))
   const core = createCore({ config, store, clock, ids: opts.ids, log, metrics, peerLink })
-  const app = createApp(core, { heartbeatMs: opts.heartbeatMs, relayPublicKey: relayKey?.publicKey })
+  const app = createApp(core, { heartbeatMs: opts.heartbeatMs, relayKey })
   let server: ReturnType<typeof serve>
   let admin: { generated?: string }
   try {

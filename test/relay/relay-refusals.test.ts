@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict'
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createServer } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEY_FILE } from '../../src/http/relay/keys.js'
-import { signRequest } from '../../src/http/relay/signature.js'
-import { type PeerSide, startPair } from '../support/relay.js'
-import type { TestServer } from '../support/server.js'
+import { signRequest, signResponse } from '../../src/http/relay/signature.js'
+import { type PeerSide, peerSide, relayConfig, startPair } from '../support/relay.js'
+import { TestServer } from '../support/server.js'
 
 /** what a.example would send b.example, built by hand so that the test can bend each part */
 function message(from: string, to: string, id = `m${Math.random().toString(36).slice(2, 12)}`) {
@@ -112,5 +113,38 @@ describe('the relay door refuses what a peer must not do (403, logged, nothing s
     assert.match(res.body.result.text, /messages\[0\]\.validUntil must be a time/)
     assert.equal((await post('/relay/v1/messages', { messages: [] })).body.result.code, 402)
     assert.equal((await post('/relay/v1/reports', { reports: [{ id: 'r', messageId: 'm', from: 'bob', to: 'alice@a.example', code: 777 }] })).body.result.code, 402)
+  })
+})
+
+describe('the sending side believes only answers signed by its peer', () => {
+  it('an impostor answering "accepted" for b.example (unsigned, or signed with another key) is not believed: the copies stay queued', async () => {
+    const [sa, sb] = [await peerSide('a.example'), await peerSide('b.example')]
+    const stranger = generateKeyPairSync('ed25519').privateKey
+    let signWith: KeyObject | undefined
+    const impostor = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        const body = Buffer.from(JSON.stringify({ result: { code: 200, text: 'Successful' }, verdicts: [{ accepted: true }] }))
+        const nonce = /nonce="([^"]+)"/.exec(String(req.headers['signature-input']))?.[1] ?? ''
+        const signature = signWith ? signResponse(200, body, nonce, 'b.example', signWith, Date.parse('2026-01-01T00:00:00Z')) : {}
+        res.writeHead(200, { 'Content-Type': 'application/json', ...signature }).end(body)
+      })
+    }).listen(sb.port, '127.0.0.1')
+    const a = await TestServer.start(relayConfig(sa, [sb]), { dataDir: sa.dataDir })
+    try {
+      const [alice] = await a.users('alice')
+      await alice.login()
+      await alice.send('bob@b.example', 'for bob only')
+      for (const key of [undefined, stranger]) {
+        signWith = key
+        await a.server.core.relay!.retryNow()
+        const [peer] = await a.server.core.relay!.statuses()
+        assert.equal(peer.queued.messages, 1, 'the copy is still queued')
+        assert.match(peer.lastError!, key ? /does not verify with the key pinned for b\.example/ : /not signed by b\.example/)
+      }
+    } finally {
+      await a.destroy()
+      impostor.close()
+    }
   })
 })

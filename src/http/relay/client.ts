@@ -3,20 +3,26 @@ import type { Peer } from '../../config-peers.js'
 import type { Clock } from '../../core/clock.js'
 import { BatchRefused, type PeerLink, type RelayVerdict } from '../../core/relay/peer-link.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
-import { signRequest } from './signature.js'
+import { pinnedKey } from './keys.js'
+import { checkResponse, nonceOf, signRequest } from './signature.js'
 import { decodeVerdicts, encodeMessages, encodeReports } from './wire.js'
 
 /** how long one request to a peer may take before it counts as failed (and is retried later) */
 const REQUEST_TIMEOUT_MS = 15_000
 
-/** The relay's outbound side of the door: each call is one signed POST to the peer's /relay/v1. */
+/** The relay's outbound side of the door: each call is one signed POST to the peer's /relay/v1, whose answer must be signed by the peer. */
 export class HttpPeerLink implements PeerLink {
+  readonly #peerKey: KeyObject
+
   constructor(
     private readonly peer: Peer,
     private readonly ourDomain: string,
     private readonly key: KeyObject,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#peerKey = pinnedKey(peer.publicKey)
+  }
+
 
   async sendMessages(messages: StoredMessage[]): Promise<RelayVerdict[]> {
     const answer = await this.#post('/relay/v1/messages', encodeMessages(messages, this.ourDomain))
@@ -41,14 +47,22 @@ export class HttpPeerLink implements PeerLink {
       const cause = (err as { cause?: { code?: string } }).cause?.code
       throw new Error(`${this.peer.url} cannot be reached (${cause ?? (err as Error).message})`)
     }
-    const text = await res.text()
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    const text = Buffer.from(bytes).toString('utf8')
     let parsed: Record<string, unknown> = {}
     try {
       parsed = JSON.parse(text)
     } catch {
       // not ours, or a proxy's error page: said below with the status
     }
-    if (!res.ok) {
+    if (res.ok) {
+      // an answer we act on (copies are dropped here once "accepted") must come from the peer itself
+      const checked = checkResponse(res.status, {
+        contentDigest: res.headers.get('content-digest') ?? undefined,
+        signatureInput: res.headers.get('signature-input') ?? undefined, signature: res.headers.get('signature') ?? undefined,
+      }, bytes, { keyId: this.peer.domain, key: this.#peerKey, nonce: nonceOf(signed['Signature-Input']) })
+      if (!checked.ok) throw new Error(`${this.peer.domain}: ${checked.why}`)
+    } else {
       const said = `${this.peer.domain} answered ${res.status}: ${(parsed.result as { text?: string } | undefined)?.text ?? text.slice(0, 120)}`
       throw [400, 413, 415].includes(res.status) ? new BatchRefused(res.status, said) : new Error(said)
     }

@@ -6,9 +6,9 @@ import { badRequest, notAJsonObject, notJson, relayForbidden } from '../../core/
 import { answer } from '../render.js'
 import { originOf } from '../request-origin.js'
 import type { Json } from '../validate.js'
-import { pinnedKey } from './keys.js'
+import { pinnedKey, type RelayKey } from './keys.js'
 import { ReplayGuard } from './replay-guard.js'
-import { checkClaim, checkSignature } from './signature.js'
+import { checkClaim, checkSignature, signResponse } from './signature.js'
 import { decodeMessages, decodeReports, encodeVerdicts } from './wire.js'
 
 /** how far a request's signing time may lie from ours: covers clock skew and a slow link, and bounds replays */
@@ -18,24 +18,25 @@ type RelayEnv = { Variables: { peer: string; json: Json } }
 
 /**
  * /relay/v1: what peers hand over. Every request must be signed by a configured peer (else 403, logged, and
- * nothing stored; an unknown signer is refused before its body is read); a request is taken once. Requests
- * from one peer are handled one after another, so a retry never overtakes the request it repeats.
+ * nothing stored; an unknown signer is refused before its body is read); a request is taken once, and its
+ * answer is signed. Requests from one peer are handled one after another, so a retry never overtakes the
+ * request it repeats.
  */
-export function relayRoutes(core: Core, publicKey: string | undefined): Hono<RelayEnv> {
+export function relayRoutes(core: Core, relayKey: RelayKey | undefined): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   const { domain, peers } = core.config
   const keys = new Map(peers.map((p) => [p.domain, pinnedKey(p.publicKey)]))
   const replays = new ReplayGuard(FRESHNESS_MS)
   const turns = new Map<string, Promise<unknown>>()
 
-  app.get('/relay/v1/key', (c) => (publicKey && domain ? c.json({ domain, publicKey }) : c.text('Not found', 404)))
+  app.get('/relay/v1/key', (c) => (relayKey && domain ? c.json({ domain, publicKey: relayKey.publicKey }) : c.text('Not found', 404)))
 
   app.use('/relay/v1/*', async (c, next) => {
     const refuse = (why: string, peer?: string) => {
       core.log('relay', 'refused', { peer: peer ?? '(unknown)', from: originOf(c).address, path: c.req.path, why })
       return answer(c, resultOf(relayForbidden(why)))
     }
-    if (!domain || keys.size === 0) return refuse('this server relays with no other server')
+    if (!domain || !relayKey || keys.size === 0) return refuse('this server relays with no other server')
     const now = core.clock.now()
     const claim = checkClaim({
       date: c.req.header('date'), contentDigest: c.req.header('content-digest'),
@@ -50,6 +51,12 @@ export function relayRoutes(core: Core, publicKey: string | undefined): Hono<Rel
     c.set('peer', keyId)
     c.set('json', parseObject(body))
     await inTurn(turns, keyId, next)
+    // the answer is signed too, bound to this request: nobody between the servers can answer in our name
+    const answered = new Uint8Array(await c.res.arrayBuffer())
+    const signature = signResponse(c.res.status, answered, nonce, domain, relayKey.privateKey, core.clock.now())
+    const headers = new Headers(c.res.headers)
+    for (const [name, value] of Object.entries(signature)) headers.set(name, value)
+    c.res = new Response(answered, { status: c.res.status, headers })
   })
 
   app.post('/relay/v1/messages', async (c) => {

@@ -84,3 +84,42 @@ export function checkSignature(claim: Claim, method: string, path: string, body:
   }
   return { ok: true, value: true }
 }
+
+const RESPONSE_INPUT = /^sig1=\("@status" "content-digest"\);created=(\d{1,12});nonce="([A-Za-z0-9_-]{16,64})";keyid="([a-z0-9.-]{1,253})";alg="ed25519"$/
+
+function responseBase(status: number, digest: string, params: string): string {
+  return [`"@status": ${status}`, `"content-digest": ${digest}`, `"@signature-params": ${params}`].join('\n')
+}
+
+/**
+ * Signs an answer to a signed request, bound to it by the request's nonce: whoever sits between two servers
+ * cannot answer "accepted" in the peer's name (the sender would then drop copies the peer never took).
+ */
+export function signResponse(status: number, body: Uint8Array, requestNonce: string, keyId: string, key: KeyObject, now: number): Record<string, string> {
+  const digest = contentDigest(body)
+  const params = `("@status" "content-digest");created=${Math.floor(now / 1000)};nonce="${requestNonce}";keyid="${keyId}";alg="ed25519"`
+  const signature = sign(null, Buffer.from(responseBase(status, digest, params)), key).toString('base64')
+  return { 'Content-Digest': digest, 'Signature-Input': `sig1=${params}`, Signature: `sig1=:${signature}:` }
+}
+
+/** checks that an answer was signed by `keyId` with its pinned key, for the request that carried `requestNonce` */
+export function checkResponse(
+  status: number, h: Omit<SignedHeaders, 'date'>, body: Uint8Array, expected: { keyId: string; key: KeyObject; nonce: string },
+): Checked<true> {
+  const input = RESPONSE_INPUT.exec(h.signatureInput ?? '')
+  const sig = SIGNATURE.exec(h.signature ?? '')
+  if (!input || !sig || !h.contentDigest) return { ok: false, why: `the answer is not signed by ${expected.keyId}` }
+  const [, , nonce, keyId] = input
+  if (keyId !== expected.keyId || nonce !== expected.nonce) return { ok: false, why: `the answer is signed for another request or by another server than ${expected.keyId}` }
+  if (h.contentDigest !== contentDigest(body)) return { ok: false, why: 'the answer does not match its Content-Digest' }
+  const base = responseBase(status, h.contentDigest, h.signatureInput!.slice('sig1='.length))
+  if (!verify(null, Buffer.from(base), expected.key, Buffer.from(sig[1], 'base64'))) {
+    return { ok: false, why: `the answer's signature does not verify with the key pinned for ${expected.keyId}` }
+  }
+  return { ok: true, value: true }
+}
+
+/** the nonce of a request's Signature-Input (what its answer is bound to) */
+export function nonceOf(signatureInput: string): string {
+  return /;nonce="([^"]+)"/.exec(signatureInput)?.[1] ?? ''
+}
