@@ -43,9 +43,11 @@ export async function acceptRelayedMessages(core: Core, peer: string, messages: 
   const keyOf = (m: { recipient: string; id: string }) => `${m.recipient}\n${m.id}`
   const unique = [...new Map(messages.map((m) => [keyOf(m), m])).values()]
   await Promise.all(unique.map(async (relayed) => {
-    const [user, waiting, settled] = await Promise.all([
-      core.store.getUser(relayed.recipient), core.store.getMessage(relayed.recipient, relayed.id), core.store.settledOutcome(relayed.recipient, relayed.id),
-    ])
+    const user = await core.store.getUser(relayed.recipient)
+    // only a user's box can hold the copy already (a retry whose answer was lost): nobody else's is read
+    const [waiting, settled] = user
+      ? await Promise.all([core.store.getMessage(relayed.recipient, relayed.id), core.store.settledOutcome(relayed.recipient, relayed.id)])
+      : [undefined, undefined]
     if (waiting || settled !== undefined) return void verdicts.set(keyOf(relayed), { accepted: true })
     const size = Buffer.byteLength(relayed.body, 'utf8')
     const online = core.sessions.online(relayed.recipient)
