@@ -45,6 +45,11 @@ async function render(core: Core): Promise<string> {
   metric('pigeonhole_reports_total', 'counter', 'Delivery reports filed for senders, by code.', byCode(m.reports))
   metric('pigeonhole_logins_total', 'counter', 'Sessions started.', [['', m.logins]])
   histogram(out, 'pigeonhole_journal_commit_seconds', 'Time for one journal write (a batch of changes) to reach the disk.', m.commits)
+  const memory = process.memoryUsage()
+  metric('process_resident_memory_bytes', 'gauge', 'Resident memory of the server process.', [['', memory.rss]])
+  metric('nodejs_heap_used_bytes', 'gauge', 'JavaScript heap in use.', [['', memory.heapUsed]])
+  metric('nodejs_heap_total_bytes', 'gauge', 'JavaScript heap reserved from the system.', [['', memory.heapTotal]])
+  metric('nodejs_external_memory_bytes', 'gauge', 'Memory held outside the JavaScript heap (buffers and the like).', [['', memory.external]])
   metric('pigeonhole_uptime_seconds', 'gauge', 'Seconds since this server started.', [['', Math.floor((core.clock.now() - core.startedAt) / 1000)]])
   return out.join('\n') + '\n'
 }

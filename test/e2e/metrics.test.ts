@@ -49,5 +49,8 @@ describe('GET /metrics', () => {
     const commits = m.get('pigeonhole_journal_commit_seconds_count')!
     assert.ok(commits >= 2, 'the send and the confirm were each written')
     assert.equal(m.get('pigeonhole_journal_commit_seconds_bucket{le="+Inf"}'), commits)
+    const rss = m.get('process_resident_memory_bytes')!
+    assert.ok(rss > 10 * 1024 * 1024 && rss < 4 * 1024 ** 3, 'the process\'s memory, for a graph of it')
+    assert.ok(m.get('nodejs_heap_used_bytes')! <= m.get('nodejs_heap_total_bytes')!)
   })
 })
