@@ -41,6 +41,8 @@ export interface Config {
   databaseUrl: string | undefined
   /** how many connections each node keeps to the database */
   databasePool: number
+  /** how long one database statement may take before the request is answered 503 (0: no limit) */
+  databaseTimeoutMs: number
 }
 
 /** variables the program reads that are not configuration settings */
@@ -123,6 +125,7 @@ const SETTINGS: Setting[] = [
     return raw.trim()
   } },
   { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
+  { env: 'PIGEONHOLE_DATABASE_TIMEOUT_MS', key: 'databaseTimeoutMs', parse: int(0, 3_600_000) },
 ]
 
 export function defaultConfig(): Config {
@@ -154,6 +157,7 @@ export function defaultConfig(): Config {
     cirMaxPerAddress: 32,
     databaseUrl: undefined,
     databasePool: 10,
+    databaseTimeoutMs: 5_000,
   }
 }
 
@@ -235,6 +239,7 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'domain' ? (config.domain ?? '(none)')
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
       : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
+      : s.key === 'databaseTimeoutMs' ? (config.databaseTimeoutMs ? `${config.databaseTimeoutMs}` : '0 (no limit)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
 }

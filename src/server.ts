@@ -46,9 +46,11 @@ export interface ServerOptions {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const metrics = new Metrics()
-  const { databaseUrl, databasePool } = opts.config
+  const { databaseUrl, databasePool, databaseTimeoutMs } = opts.config
   const store = opts.store ?? (databaseUrl
-    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, { poolSize: databasePool, log: (e, f) => log('store', e, f) })
+    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, {
+      poolSize: databasePool, statementTimeoutMs: databaseTimeoutMs, log: (e, f) => log('store', e, f),
+    })
     : await LowdbStore.open(opts.config.dataDir, {
       log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
       onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,

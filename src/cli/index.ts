@@ -4,6 +4,7 @@ import { type Args, parseArgs, UsageError, unknownOption } from './args.js'
 import { didYouMean } from './suggest.js'
 import { adminPasswd, backup, type Io, restore, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
 import { COMMANDS, commandHelp, mainHelp, userHelp } from './help.js'
+import { migrate } from './migrate.js'
 import { serve } from './serve.js'
 
 export { UsageError }
@@ -49,12 +50,17 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
     await (first === 'backup' ? backup : restore)(config, { ...sub(1), command: first }, io)
     return 0
   }
+  if (first === 'migrate') {
+    if (help) return print(io, commandHelp('migrate'))
+    await migrate(config, { ...sub(1), command: first }, io)
+    return 0
+  }
   if (first === 'stats') {
     if (help) return print(io, commandHelp('stats'))
     await stats(config, sub(1), io)
     return 0
   }
-  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'help'])}`)
+  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'migrate', 'help'])}`)
 }
 
 function print(io: Io, text: string): number {

@@ -46,9 +46,13 @@ export function describeUrl(url: string): string {
   }
 }
 
-/** Node's socket errors, and SQLSTATE classes 08 (connection exception) and 57P0x (the server shut down or is starting) */
-const LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|08...|57P0[1-3])$/
-const LOST_TEXT = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/
+/**
+ * Node's socket errors, SQLSTATE classes 08 (connection exception) and 57P0x (the server shut down or is starting),
+ * and 57014 (a statement cancelled: the statement timeout ran out)
+ */
+const LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|08...|57P0[1-3]|57014)$/
+/** what the client says when the server stops answering, or no pooled connection came in time */
+const LOST_TEXT = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/
 
 /** a lost database as the 503 every door answers (nothing was changed, try again); any other error unchanged */
 export function unreachable(err: unknown): unknown {

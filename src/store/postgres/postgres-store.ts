@@ -7,9 +7,24 @@ import { migrate } from './schema.js'
 import { addCopies, CounterRows, usersOf } from './send.js'
 import { settle } from './settle.js'
 
+export const DEFAULT_TIMEOUT_MS = 5_000
+
+/**
+ * A database that is slow or stuck must turn into a 503, not a request that hangs: PostgreSQL cancels a
+ * statement that runs (or waits on a lock) too long, and the client gives up on a server that stops answering
+ * altogether a moment later (the connection is then dropped, not reused). Waiting for a pooled connection has
+ * the same limit. 0 turns all three off, except for a connection's first answer (10 s).
+ */
+function timeouts(ms: number): Pick<pg.PoolConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis'> {
+  if (ms === 0) return { connectionTimeoutMillis: 10_000 }
+  return { statement_timeout: ms, query_timeout: ms + 1_000, connectionTimeoutMillis: ms }
+}
+
 export interface PostgresStoreOptions {
   /** connections this node keeps (PIGEONHOLE_DATABASE_POOL) */
   poolSize?: number
+  /** how long one statement may run, or wait for a connection, before it fails as a 503 (PIGEONHOLE_DATABASE_TIMEOUT_MS); 0: no limit */
+  statementTimeoutMs?: number
   log?: (event: string, fields: Record<string, unknown>) => void
 }
 
@@ -29,7 +44,7 @@ export class PostgresStore implements Store {
     const log = opts.log ?? (() => {})
     // loaded here, not at the top: a server on the embedded store never evaluates the client (3 MB idle)
     const { default: { Pool } } = await import('pg')
-    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
+    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, ...timeouts(opts.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS) })
     // an idle connection the server dropped (restart, failover) is not a crash: the pool opens a new one when asked
     pool.on('error', (err) => log('connection_lost', { error: err.message }))
     let client: pg.PoolClient
