@@ -37,4 +37,10 @@ describe('configuration from the environment, flags and secret files', () => {
     assert.equal(loadConfig({}).config.databaseUrl, undefined, 'none: the embedded store')
     assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'db.example' }), /PIGEONHOLE_DATABASE_URL \(--database-url\) expected a URL like postgres:/)
   })
+
+  it('a statement timeout for the database: 5 s unless set, 0 for none', () => {
+    assert.equal(loadConfig({}).config.databaseTimeoutMs, 5000)
+    assert.equal(loadConfig({}, ['--database-timeout-ms', '0']).config.databaseTimeoutMs, 0)
+    assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_TIMEOUT_MS: '5s' }), /PIGEONHOLE_DATABASE_TIMEOUT_MS \(--database-timeout-ms\) expected a whole number/)
+  })
 })

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,8 @@ export interface TestCluster {
   /** stops the server (fast: sessions are cut), as an outage */
   stop(): Promise<void>
   start(): Promise<void>
+  /** stops every process of the server with SIGSTOP, as a database that hangs; returns the thaw (SIGCONT) */
+  freeze(): () => void
   port: number
 }
 
@@ -81,6 +83,11 @@ async function startCluster(): Promise<Started> {
       rmSync(dir, { recursive: true, force: true })
     },
     stop: () => tool('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).then(() => {}),
+    freeze() {
+      const pids = serverProcesses(data)
+      for (const pid of pids) process.kill(pid, 'SIGSTOP')
+      return () => pids.forEach((pid) => process.kill(pid, 'SIGCONT'))
+    },
     async createDatabase() {
       const name = `t${++n}`
       const client = new pg.Client({ connectionString: admin })
@@ -93,6 +100,20 @@ async function startCluster(): Promise<Started> {
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
   }
+}
+
+/** the postmaster (first line of postmaster.pid) and its children, found by their parent pid in /proc */
+function serverProcesses(data: string): number[] {
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
+  const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      // the fields after the command's closing parenthesis: state, then the parent's pid
+      return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === postmaster ? [Number(d)] : []
+    } catch {
+      return [] // gone meanwhile
+    }
+  })
+  return [postmaster, ...children]
 }
 
 async function postgresIds(): Promise<[number, number]> {
