@@ -22,6 +22,8 @@ export interface TestCluster {
   start(): Promise<void>
   /** stops every process of the server with SIGSTOP, as a database that hangs; returns the thaw (SIGCONT) */
   freeze(): () => void
+  /** the server's processes now: the postmaster first, then its children (backends, writers) */
+  pids(): number[]
   port: number
 }
 
@@ -52,11 +54,15 @@ export function useTestCluster(): () => Promise<TestCluster> {
   return () => (started ??= startCluster())
 }
 
-interface Started extends TestCluster {
+export interface Started extends TestCluster {
   remove(): Promise<void>
 }
 
-async function startCluster(): Promise<Started> {
+/**
+ * Starts a throwaway cluster (the caller removes it). `durable` keeps PostgreSQL's own defaults, fsync and
+ * synchronous commit on, for benchmarks whose figure is durable messages; tests turn them off for speed.
+ */
+export async function startCluster(opts: { durable?: boolean } = {}): Promise<Started> {
   const bin = postgresBin()
   if (!bin) throw new Error('PostgreSQL is not installed')
   const asRoot = process.getuid?.() === 0
@@ -68,8 +74,8 @@ async function startCluster(): Promise<Started> {
   const port = await freePort()
   await tool('initdb', ['--no-sync', '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '-D', data])
   appendFileSync(data + '/postgresql.conf', [
-    `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`,
-    'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_connections = 200', '',
+    `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'max_connections = 200',
+    ...(opts.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']), '',
   ].join('\n'))
   const start = () => tool('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', 'start']).then(() => {})
   await start()
@@ -83,6 +89,7 @@ async function startCluster(): Promise<Started> {
       rmSync(dir, { recursive: true, force: true })
     },
     stop: () => tool('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).then(() => {}),
+    pids: () => serverProcesses(data),
     freeze() {
       const pids = serverProcesses(data)
       for (const pid of pids) process.kill(pid, 'SIGSTOP')

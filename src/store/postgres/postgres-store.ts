@@ -1,10 +1,10 @@
 import type pg from 'pg'
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
-import { describeUrl, num, reason, transaction, unreachable } from './db.js'
+import { describeUrl, num, prepared, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { migrate } from './schema.js'
-import { addCopies, CounterRows, usersOf } from './send.js'
+import { addCopies } from './send.js'
 import { settle } from './settle.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
@@ -35,7 +35,6 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements Store {
   #closed = false
-  readonly #counters = new CounterRows()
 
   private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
 
@@ -98,10 +97,7 @@ export class PostgresStore implements Store {
   async addMessages(copies: NewCopy[]): Promise<CopyVerdict[]> {
     this.#open()
     if (copies.length === 0) return []
-    return this.#guard((async () => {
-      await this.#counters.ensure(this.pool, usersOf(copies))
-      return transaction(this.pool, (client) => addCopies(client, copies))
-    })())
+    return this.#guard(addCopies(this.pool, copies))
   }
 
   async listMessages(recipient: string): Promise<StoredMessage[]> {
@@ -192,7 +188,7 @@ export class PostgresStore implements Store {
 
   async #query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<any>> {
     this.#open()
-    return this.#guard(this.pool.query(sql, params))
+    return this.#guard(this.pool.query(prepared(sql, params)))
   }
 
   /** a lost database becomes the 503 the doors answer (logged here, with the cause) */

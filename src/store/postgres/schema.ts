@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg'
 import { DatabaseError } from './errors.js'
+import { ADD_COPIES_FUNCTION } from './send.js'
 
 /**
  * The PostgreSQL schema as numbered steps; a database records the last step applied, every start applies the
@@ -28,6 +29,8 @@ export const MIGRATIONS: string[] = [
      recipient text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, code integer NOT NULL, seq bigserial NOT NULL,
      PRIMARY KEY (recipient, id));
    CREATE INDEX settled_age ON settled (recipient, seq);`,
+  // 2: a send in one round trip (send.ts)
+  ADD_COPIES_FUNCTION,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
