@@ -25,6 +25,8 @@ export interface TestCluster {
   /** the server's processes now: the postmaster first, then its children (backends, writers) */
   pids(): number[]
   port: number
+  /** the directory of its Unix socket: `postgres:///DB?host=DIR` reaches it without TCP */
+  socketDir: string
 }
 
 /** the newest installed PostgreSQL's bin directory, or undefined */
@@ -83,6 +85,7 @@ export async function startCluster(opts: { durable?: boolean } = {}): Promise<St
   let n = 0
   return {
     port,
+    socketDir: dir,
     start,
     async remove() {
       await tool('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {})

@@ -4,6 +4,7 @@ import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStat
 import { describeUrl, num, prepared, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { migrate } from './schema.js'
+import { Batcher, fulfilled } from './batcher.js'
 import { addCopies } from './send.js'
 import { settle } from './settle.js'
 
@@ -35,6 +36,9 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements Store {
   #closed = false
+  /** concurrent sends share one round trip and one commit (batcher.ts); so do concurrent reads of accounts */
+  readonly #sends = new Batcher<NewCopy[], CopyVerdict[]>((sends) => this.#storeSends(sends), 2)
+  readonly #userReads = new Batcher<string, UserRecord | undefined>(async (ids) => fulfilled(await this.#readUsers(ids)), 2)
 
   private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
 
@@ -66,7 +70,14 @@ export class PostgresStore implements Store {
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
-    return (await this.#query('SELECT record FROM users WHERE id = $1', [id])).rows[0]?.record
+    this.#open()
+    return this.#guard(this.#userReads.submit(id))
+  }
+
+  async #readUsers(ids: string[]): Promise<Array<UserRecord | undefined>> {
+    const { rows } = await this.pool.query(prepared('SELECT id, record FROM users WHERE id = ANY($1)', [ids]))
+    const found = new Map<string, UserRecord>(rows.map((r) => [r.id, r.record]))
+    return ids.map((id) => found.get(id))
   }
 
   async listUsers(): Promise<UserRecord[]> {
@@ -97,7 +108,20 @@ export class PostgresStore implements Store {
   async addMessages(copies: NewCopy[]): Promise<CopyVerdict[]> {
     this.#open()
     if (copies.length === 0) return []
-    return this.#guard(addCopies(this.pool, copies))
+    return this.#guard(this.#sends.submit(copies))
+  }
+
+  /** the sends of a batch as one call, each send's verdicts cut back out of the whole */
+  async #storeSends(sends: NewCopy[][]): Promise<Array<PromiseSettledResult<CopyVerdict[]>>> {
+    try {
+      const verdicts = await addCopies(this.pool, sends.flat())
+      let at = 0
+      return fulfilled(sends.map((s) => verdicts.slice(at, (at += s.length))))
+    } catch (err) {
+      // one send's fault (an id already stored) must not fail the others: each alone, unless the database is gone
+      if (sends.length === 1 || unreachable(err) !== err) throw err
+      return Promise.allSettled(sends.map((s) => addCopies(this.pool, s)))
+    }
   }
 
   async listMessages(recipient: string): Promise<StoredMessage[]> {
