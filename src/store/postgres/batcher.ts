@@ -1,13 +1,14 @@
 /**
- * Group commit in the node: calls that arrive while earlier ones are in flight wait, then go to the database
- * together, as one statement in one round trip. Alone, a call goes at once (no timer, no added latency); under
- * load, each round trip and each commit serves every call that queued meanwhile. A send's commit waits for the
+ * Group commit in the node: calls made in the same tick, or while earlier ones are in flight, go to the
+ * database together, as one statement in one round trip. Alone, a call goes at the end of its tick (no timer, no
+ * added latency); under load, each round trip and each commit serves every call that queued meanwhile. A send's commit waits for the
  * disk, and commits that NOTIFY are serialised by PostgreSQL: one per send capped the nodes near the disk's
  * flushes per second (~1,200 here), one per batch does not.
  */
 export class Batcher<I, O> {
   readonly #queue: Array<{ item: I; resolve: (o: O) => void; reject: (err: unknown) => void }> = []
   #inFlight = 0
+  #scheduled = false
 
   /**
    * `run` answers each item of a batch, in order, as settled results (one item's failure need not fail the
@@ -22,7 +23,13 @@ export class Batcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject })
-      this.#pump()
+      if (this.#scheduled) return
+      this.#scheduled = true
+      // the calls of one Promise.all (a sender and recipients looked up together) join the same batch
+      queueMicrotask(() => {
+        this.#scheduled = false
+        this.#pump()
+      })
     })
   }
 
