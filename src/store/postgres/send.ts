@@ -42,49 +42,58 @@ CREATE FUNCTION pigeonhole_add_copies(
   outbox_max bigint[], inbox_max bigint[], inbox_bytes_max bigint[], channel text
 ) RETURNS integer[] LANGUAGE plpgsql AS $fn$
 DECLARE
+  -- the users involved, sorted, and their counters at the same positions
   users text[];
+  queued bigint[];
+  waiting bigint[];
+  waiting_bytes bigint[];
+  s integer;
+  r integer;
   verdicts integer[] := '{}';
-  kept_recipients text[] := '{}';
-  kept_ids text[] := '{}';
-  queued bigint;
-  waiting bigint;
-  waiting_bytes bigint;
+  kept integer[] := '{}';
   hint text;
 BEGIN
   SELECT array_agg(u ORDER BY u) INTO users FROM (SELECT DISTINCT unnest(senders || recipients) COLLATE "C" AS u) AS d;
   INSERT INTO counters (user_id) SELECT u FROM unnest(users) AS u ORDER BY u COLLATE "C" ON CONFLICT DO NOTHING;
-  PERFORM 1 FROM counters WHERE user_id = ANY(users) ORDER BY user_id FOR UPDATE;
+  SELECT array_agg(c.outbox ORDER BY c.user_id), array_agg(c.inbox_messages ORDER BY c.user_id), array_agg(c.inbox_bytes ORDER BY c.user_id)
+    INTO queued, waiting, waiting_bytes
+    FROM (SELECT * FROM counters WHERE user_id = ANY(users) ORDER BY user_id FOR UPDATE) AS c;
+  -- judged in memory, copy by copy; then one INSERT and one UPDATE for all (a statement per copy cost the most)
   FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+    s := array_position(users, senders[i]);
+    r := array_position(users, recipients[i]);
     IF outbox_max[i] IS NOT NULL THEN
-      SELECT outbox INTO queued FROM counters WHERE user_id = senders[i];
-      IF queued >= outbox_max[i] THEN
+      IF queued[s] >= outbox_max[i] THEN
         verdicts := verdicts || 507;
         CONTINUE;
       END IF;
-      SELECT inbox_messages, inbox_bytes INTO waiting, waiting_bytes FROM counters WHERE user_id = recipients[i];
-      IF waiting + 1 > inbox_max[i] OR waiting_bytes + sizes[i] > inbox_bytes_max[i] THEN
+      IF waiting[r] + 1 > inbox_max[i] OR waiting_bytes[r] + sizes[i] > inbox_bytes_max[i] THEN
         verdicts := verdicts || 410;
         CONTINUE;
       END IF;
     END IF;
-    UPDATE counters SET outbox = outbox + 1 WHERE user_id = senders[i];
-    UPDATE counters SET inbox_messages = inbox_messages + 1, inbox_bytes = inbox_bytes + sizes[i] WHERE user_id = recipients[i];
-    INSERT INTO messages (recipient, id, sender, size, valid_until, record)
-      VALUES (recipients[i], ids[i], senders[i], sizes[i], valid_until[i], records[i]);
+    queued[s] := queued[s] + 1;
+    waiting[r] := waiting[r] + 1;
+    waiting_bytes[r] := waiting_bytes[r] + sizes[i];
     verdicts := verdicts || 0;
-    kept_recipients := kept_recipients || recipients[i];
-    kept_ids := kept_ids || ids[i];
+    kept := kept || i;
   END LOOP;
-  IF cardinality(kept_ids) > 0 THEN
-    hint := json_build_object('m', (SELECT json_agg(json_build_array(r, id)) FROM unnest(kept_recipients, kept_ids) AS k(r, id)))::text;
-    IF octet_length(hint) > ${MAX_PAYLOAD} THEN
-      hint := json_build_object('r', (SELECT json_agg(r ORDER BY r) FROM (SELECT DISTINCT unnest(kept_recipients) COLLATE "C" AS r) AS b))::text;
-    END IF;
-    IF octet_length(hint) > ${MAX_PAYLOAD} THEN
-      hint := '{"all": true}';
-    END IF;
-    PERFORM pg_notify(channel, hint);
+  IF cardinality(kept) = 0 THEN
+    RETURN verdicts;
   END IF;
+  INSERT INTO messages (recipient, id, sender, size, valid_until, record)
+    SELECT recipients[k], ids[k], senders[k], sizes[k], valid_until[k], records[k] FROM unnest(kept) AS k;
+  UPDATE counters AS c SET outbox = n.o, inbox_messages = n.m, inbox_bytes = n.b
+    FROM unnest(users, queued, waiting, waiting_bytes) AS n(u, o, m, b)
+    WHERE c.user_id = n.u AND (c.outbox, c.inbox_messages, c.inbox_bytes) IS DISTINCT FROM (n.o, n.m, n.b);
+  hint := json_build_object('m', (SELECT json_agg(json_build_array(recipients[k], ids[k])) FROM unnest(kept) AS k))::text;
+  IF octet_length(hint) > ${MAX_PAYLOAD} THEN
+    hint := json_build_object('r', (SELECT json_agg(b ORDER BY b) FROM (SELECT DISTINCT recipients[k] COLLATE "C" AS b FROM unnest(kept) AS k) AS d))::text;
+  END IF;
+  IF octet_length(hint) > ${MAX_PAYLOAD} THEN
+    hint := '{"all": true}';
+  END IF;
+  PERFORM pg_notify(channel, hint);
   RETURN verdicts;
 END
 $fn$;`
