@@ -15,6 +15,7 @@ import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
 import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
 import type { Store } from './store/store.js'
+import type { SharedState } from './core/ports.js'
 
 export interface RunningServer {
   url: string
@@ -46,16 +47,8 @@ export interface ServerOptions {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const metrics = new Metrics()
-  const { databaseUrl, databasePool, databaseTimeoutMs } = opts.config
-  const store = opts.store ?? (databaseUrl
-    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, {
-      poolSize: databasePool, statementTimeoutMs: databaseTimeoutMs, log: (e, f) => log('store', e, f),
-    })
-    : await LowdbStore.open(opts.config.dataDir, {
-      log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
-      onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
-    }))
-  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log, metrics })
+  const { store, shared } = opts.store ? { store: opts.store, shared: undefined } : await openStore(opts, log, metrics)
+  const core = createCore({ config: opts.config, store, clock: opts.clock, ids: opts.ids, log, metrics, shared })
   const app = createApp(core, { heartbeatMs: opts.heartbeatMs })
   let server: ReturnType<typeof serve>
   let admin: { generated?: string }
@@ -104,6 +97,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing
     },
   }
+}
+
+/** PostgreSQL when config.databaseUrl is set (with the state the nodes share), else the embedded store in the data directory */
+async function openStore(opts: ServerOptions, log: Log, metrics: Metrics): Promise<{ store: Store; shared?: SharedState }> {
+  const { databaseUrl, databasePool, databaseTimeoutMs, dataDir, checkpointBytes } = opts.config
+  if (databaseUrl) {
+    const store = await (await loadPostgres()).PostgresStore.open(databaseUrl, {
+      poolSize: databasePool, statementTimeoutMs: databaseTimeoutMs, log: (e, f) => log('store', e, f),
+    })
+    return { store, shared: store.shared() }
+  }
+  const store = await LowdbStore.open(dataDir, {
+    log: (e, f) => log('store', e, f), checkpointBytes, onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
+  })
+  return { store }
 }
 
 /** the PostgreSQL store (it loads its client only when opened) */

@@ -6,13 +6,16 @@ import { nanoIds, systemClock } from './clock.js'
 import { result } from './codes.js'
 import type { Core } from './context.js'
 import { Hub } from './hub.js'
-import type { Clock, Ids, Store } from './ports.js'
+import type { Clock, Ids, SharedState, Store } from './ports.js'
 import { watchPresence } from './presence-watch.js'
 import { SessionTable } from './sessions.js'
 import { LoginGuard } from './login-guard.js'
+import { AdminSessions } from './admin-sessions.js'
 import { Metrics } from './metrics.js'
 
-export function createCore(deps: { config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log; metrics?: Metrics }): Core {
+export function createCore(deps: {
+  config: Config; store: Store; bus?: Bus; clock?: Clock; ids?: Ids; log?: Log; metrics?: Metrics; shared?: SharedState
+}): Core {
   const clock = deps.clock ?? systemClock
   const ids = deps.ids ?? nanoIds
   const log = deps.log ?? silentLog
@@ -29,7 +32,8 @@ export function createCore(deps: { config: Config; store: Store; bus?: Bus; cloc
   const core: Core = {
     config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, published: new Map(), log, activity, metrics,
     startedAt: clock.now(),
-    loginGuard: new LoginGuard(clock),
+    loginGuard: new LoginGuard(clock, deps.shared?.failures),
+    adminSessions: new AdminSessions(clock, ids, deps.shared?.adminSessions),
   }
   watchPresence(core)
   return core

@@ -6,6 +6,8 @@ import { DatabaseError } from './errors.js'
 import { migrate } from './schema.js'
 import { Batcher, fulfilled } from './batcher.js'
 import { addCopies } from './send.js'
+import { PostgresAdminSessions, PostgresFailureLog } from './shared-state.js'
+import type { SharedState } from '../../core/ports.js'
 import { settle } from './settle.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
@@ -67,6 +69,12 @@ export class PostgresStore implements Store {
     }
     client.release()
     return new PostgresStore(pool, log)
+  }
+
+  /** failed logins and dashboard logins in this database, so that every node agrees on them */
+  shared(): SharedState {
+    const query = (sql: string, params: unknown[]) => this.#query(sql, params)
+    return { failures: new PostgresFailureLog(query), adminSessions: new PostgresAdminSessions(query) }
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg'
 import { DatabaseError } from './errors.js'
 import { ADD_COPIES_FUNCTION } from './send.js'
+import { SHARED_STATE_TABLES } from './shared-state.js'
 
 /**
  * The PostgreSQL schema as numbered steps; a database records the last step applied, every start applies the
@@ -31,6 +32,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX settled_age ON settled (recipient, seq);`,
   // 2: a send in one round trip (send.ts)
   ADD_COPIES_FUNCTION,
+  // 3: failed logins and dashboard logins, shared by the nodes (shared-state.ts)
+  SHARED_STATE_TABLES,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
