@@ -39,8 +39,8 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   #closed = false
   /** concurrent sends share one round trip and one commit (batcher.ts); so do concurrent reads of accounts */
-  readonly #sends = new Batcher<NewCopy[], CopyVerdict[]>((sends) => this.#storeSends(sends), 1)
-  readonly #userReads = new Batcher<string, UserRecord | undefined>(async (ids) => fulfilled(await this.#readUsers(ids)), 2)
+  readonly #sends = new Batcher<NewCopy[], CopyVerdict[]>((sends) => this.#storeSends(sends))
+  readonly #userReads = new Batcher<string, UserRecord | undefined>(async (ids) => fulfilled(await this.#readUsers(ids)))
 
   private constructor(readonly pool: pg.Pool, readonly log: NonNullable<PostgresStoreOptions['log']>) {}
 
