@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { describeUrl } from '../../src/store/postgres/db.js'
 import { ConfigError, describeConfig, loadConfig } from '../../src/config.js'
 import { tempDir } from '../support/temp.js'
 
@@ -36,6 +37,13 @@ describe('configuration from the environment, flags and secret files', () => {
     assert.equal(shown, 'postgres://pig:••••••@db.example:5432/pigeonhole')
     assert.equal(loadConfig({}).config.databaseUrl, undefined, 'none: the embedded store')
     assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'db.example' }), /PIGEONHOLE_DATABASE_URL \(--database-url\) expected a URL like postgres:/)
+  })
+
+  it('where a database URL points, as messages name it: host, port and database, or the Unix socket, never the password', () => {
+    assert.equal(describeUrl('postgres://pig:s3cret@db.example:5433/pigeonhole'), 'db.example:5433/pigeonhole')
+    assert.equal(describeUrl('postgres://db/pigeonhole'), 'db:5432/pigeonhole')
+    assert.equal(describeUrl('postgres://pig:s3cret@/pigeonhole?host=/run/postgresql'), 'unix:/run/postgresql/pigeonhole')
+    assert.equal(describeUrl('postgresql:///pigeonhole?host=/run/postgresql&port=5433'), 'unix:/run/postgresql/pigeonhole')
   })
 
   it('a statement timeout for the database: 5 s unless set, 0 for none', () => {

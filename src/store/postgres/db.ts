@@ -62,8 +62,11 @@ export const num = (v: string | number | null | undefined): number => Number(v ?
 /** where a database URL points, without its password: for messages an admin reads */
 export function describeUrl(url: string): string {
   try {
-    const u = new URL(url)
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || '/'}`
+    // a URL for a Unix socket has no host (postgres://user@/db?host=/run/postgresql), which WHATWG URL refuses
+    const u = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=\/)/, '$1localhost'))
+    const socket = u.searchParams.get('host')
+    const where = socket?.startsWith('/') ? `unix:${socket}` : `${socket || u.hostname || 'localhost'}:${u.searchParams.get('port') || u.port || '5432'}`
+    return `${where}${u.pathname || '/'}`
   } catch {
     return 'the database'
   }
