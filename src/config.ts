@@ -43,6 +43,8 @@ export interface Config {
   databasePool: number
   /** how long one database statement may take before the request is answered 503 (0: no limit) */
   databaseTimeoutMs: number
+  /** the database password, kept apart from the URL (a credentials file); loadConfig puts it into databaseUrl */
+  databasePassword: string | undefined
 }
 
 /** variables the program reads that are not configuration settings */
@@ -126,6 +128,7 @@ const SETTINGS: Setting[] = [
   } },
   { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
   { env: 'PIGEONHOLE_DATABASE_TIMEOUT_MS', key: 'databaseTimeoutMs', parse: int(0, 3_600_000) },
+  { env: 'PIGEONHOLE_DATABASE_PASSWORD', key: 'databasePassword', secret: true, parse: text },
 ]
 
 export function defaultConfig(): Config {
@@ -158,6 +161,7 @@ export function defaultConfig(): Config {
     databaseUrl: undefined,
     databasePool: 10,
     databaseTimeoutMs: 5_000,
+    databasePassword: undefined,
   }
 }
 
@@ -214,6 +218,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   if (config.validityDefaultSeconds > config.validityMaxSeconds) {
     problems.push('PIGEONHOLE_VALIDITY_DEFAULT must not exceed PIGEONHOLE_VALIDITY_MAX')
   }
+  if (config.databasePassword !== undefined) {
+    const url = config.databaseUrl && withPassword(config.databaseUrl, config.databasePassword)
+    if (url) config.databaseUrl = url
+    else problems.push('PIGEONHOLE_DATABASE_PASSWORD needs PIGEONHOLE_DATABASE_URL with a user name in it, like postgres://pigeonhole@db.example/pigeonhole')
+  }
   if (problems.length) throw new ConfigError(`bad configuration:\n  ${problems.join('\n  ')}`)
   return { config, rest }
 }
@@ -239,9 +248,16 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'domain' ? (config.domain ?? '(none)')
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
       : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
+      : s.key === 'databasePassword' ? (config.databasePassword ? '•••••• (set)' : '(none, or in the URL)')
       : s.key === 'databaseTimeoutMs' ? (config.databaseTimeoutMs ? `${config.databaseTimeoutMs}` : '0 (no limit)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
+}
+
+/** the URL with `password` as its password (replacing any), or undefined when it names no user to give it to */
+function withPassword(url: string, password: string): string | undefined {
+  const m = /^(postgres(?:ql)?:\/\/)([^:@/?#]+)(?::[^@/?#]*)?@/.exec(url)
+  return m ? `${m[1]}${m[2]}:${encodeURIComponent(password)}@${url.slice(m[0].length)}` : undefined
 }
 
 /** a database URL as it may be shown: the password, if any, masked */

@@ -46,6 +46,18 @@ describe('configuration from the environment, flags and secret files', () => {
     assert.equal(describeUrl('postgresql:///pigeonhole?host=/run/postgresql&port=5433'), 'unix:/run/postgresql/pigeonhole')
   })
 
+  it('a database password apart from the URL (PIGEONHOLE_DATABASE_PASSWORD_FILE, a credentials file) goes into the URL, encoded and masked', () => {
+    const file = join(tempDir(), 'db-password')
+    writeFileSync(file, 'p@ss word/1\n')
+    const { config } = loadConfig({ PIGEONHOLE_DATABASE_URL: 'postgres://pig@db.example/pigeonhole', PIGEONHOLE_DATABASE_PASSWORD_FILE: file })
+    assert.equal(config.databaseUrl, 'postgres://pig:p%40ss%20word%2F1@db.example/pigeonhole')
+    assert.equal(new URL(config.databaseUrl!).password, 'p%40ss%20word%2F1')
+    const shown = describeConfig(config).filter((s) => s.env.startsWith('PIGEONHOLE_DATABASE_')).map((s) => s.value).join(' ')
+    assert.doesNotMatch(shown, /ss/)
+    assert.equal(loadConfig({ PIGEONHOLE_DATABASE_URL: 'postgres://pig:old@db/x', PIGEONHOLE_DATABASE_PASSWORD: 'new' }).config.databaseUrl, 'postgres://pig:new@db/x')
+    assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'postgres://db/x', PIGEONHOLE_DATABASE_PASSWORD: 'new' }), /PIGEONHOLE_DATABASE_PASSWORD needs PIGEONHOLE_DATABASE_URL with a user name/)
+  })
+
   it('a statement timeout for the database: 5 s unless set, 0 for none', () => {
     assert.equal(loadConfig({}).config.databaseTimeoutMs, 5000)
     assert.equal(loadConfig({}, ['--database-timeout-ms', '0']).config.databaseTimeoutMs, 0)
