@@ -85,7 +85,14 @@ export class PostgresStore implements Store {
   async #readUsers(ids: string[]): Promise<Array<UserRecord | undefined>> {
     const { rows } = await this.pool.query(prepared('SELECT id, record FROM users WHERE id = ANY($1)', [ids]))
     const found = new Map<string, UserRecord>(rows.map((r) => [r.id, r.record]))
-    return ids.map((id) => found.get(id))
+    const given = new Set<string>()
+    // every caller gets a record of its own, as from a query of its own: one may change what it was handed
+    return ids.map((id) => {
+      const user = found.get(id)
+      if (user && given.has(id)) return structuredClone(user)
+      given.add(id)
+      return user
+    })
   }
 
   async listUsers(): Promise<UserRecord[]> {
