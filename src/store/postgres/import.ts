@@ -76,7 +76,8 @@ async function copyAll(client: PoolClient, contents: EmbeddedContents): Promise<
     for (const m of box.messages) await tables.messages.add([m.recipient, m.id, m.sender, m.size, m.validUntil, JSON.stringify(m)])
     for (const r of box.reports) await tables.reports.add([r.owner, r.id, r.at, r.code, JSON.stringify(r)])
     // oldest first, as the box keeps them: the database's sequence then keeps the same order
-    const settled = (box.settled ?? []).filter(([id]) => !box.messages.some((m) => m.id === id))
+    const waiting = new Set(box.messages.map((m) => m.id))
+    const settled = (box.settled ?? []).filter(([id]) => !waiting.has(id))
     for (const [id, code] of settled) await tables.settled.add([box.user, id, code])
     source.messages += box.messages.length
     source.reports += box.reports.length
