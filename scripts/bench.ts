@@ -1,5 +1,6 @@
 /**
- * Benchmarks B1–B4 and idle memory (issue 6), B5 (WV-CSP XML, issue 12), B5W and CIR (WBXML and STCP wake-up, issue 13), driving the built bundle dist/pigeonhole.mjs over real HTTP on
+ * Benchmarks B1–B4 and idle memory (issue 6), B5 (WV-CSP XML, issue 12), B5W and CIR (WBXML and STCP wake-up, issue 13),
+ * B6 (two nodes on PostgreSQL, issue 16; skipped where PostgreSQL is not installed), driving the built bundle dist/pigeonhole.mjs over real HTTP on
  * loopback, each scenario on a fresh data dir. `npm run bench -- --help` lists the options.
  */
 import { execSync } from 'node:child_process'
@@ -10,13 +11,14 @@ import { median } from './bench/client.js'
 import { b5 } from './bench/b5.js'
 import { cir } from './bench/cir.js'
 import { b1, b2, b3, b4, idle, type Options, type Sizes } from './bench/scenarios.js'
+import { b6, b6SkipReason } from './bench/b6.js'
 
 const HELP = `npm run bench -- [options]
   --messages N      B1 burst size (5000)            --senders N     concurrent senders (20)
   --recipients N    B1 offline recipients (200)     --drain N       B2 waiting messages (1000)
   --b3-users N      B3 users (1000)                 --b3-per-user N B3 messages per user (100)
   --b4-messages N   B4 messages (300)               --runs N        runs per scenario (3)
-  --only LIST       e.g. B1,B5 (idle,B1,B2,B3,B4,B5,B5W,CIR) --quick  small sizes, one run
+  --only LIST       e.g. B1,B5 (idle,B1,B2,B3,B4,B5,B5W,CIR,B6) --quick  small sizes, one run
   --server-arg ARG  passed to node for the server (repeatable), e.g. --server-arg=--cpu-prof
   --keep            keep the data dirs              --out FILE      JSON results (bench-results/<time>.json)`
 
@@ -45,7 +47,7 @@ const sizes: Sizes = {
   b4IntervalMs: 5,
 }
 const runs = num(a.runs, 3, 1)
-const only = new Set((a.only ?? 'idle,B1,B2,B3,B4,B5,B5W,CIR').split(',').map((s) => s.trim().toUpperCase()))
+const only = new Set((a.only ?? 'idle,B1,B2,B3,B4,B5,B5W,CIR,B6').split(',').map((s) => s.trim().toUpperCase()))
 const opts: Options = { sizes, serverArgs: a['server-arg'] ?? [], keep: a.keep ?? false }
 
 interface Row {
@@ -106,6 +108,13 @@ const ROWS: Row[] = [
   { figure: 'CIR send → WVCI arrived p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('CIR', 'wakeP99Ms') },
   { figure: 'CIR 1,000 idle bound connections, RSS', unit: 'MB', target: '≤ 30', ok: (v) => v <= 30, get: col('CIR', 'idleCirRssMb') },
   { figure: 'CIR failures', unit: '', target: '= 0', ok: (v) => v === 0, get: col('CIR', 'cirFailures') },
+  { figure: 'B6 2 nodes on PostgreSQL: durable msgs/s', unit: 'msg/s', target: '≥ 3000', ok: (v) => v >= 3000, get: col('B6', 'msgsPerSec') },
+  { figure: 'B6 latency p50', unit: 'ms', target: '', ok: () => true, get: col('B6', 'p50Ms') },
+  { figure: 'B6 latency p99', unit: 'ms', target: '', ok: () => true, get: col('B6', 'p99Ms') },
+  { figure: 'B6 nodes CPU per message (both)', unit: 'µs', target: '', ok: () => true, get: col('B6', 'serverUsPerMsg') },
+  { figure: 'B6 database CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B6', 'databaseUsPerMsg') },
+  { figure: 'B6 cold: messages/s', unit: 'msg/s', target: '', ok: () => true, get: col('B6', 'coldMsgsPerSec') },
+  { figure: 'B6 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B6', 'storedWrong') },
   { figure: 'idle RSS (empty store)', unit: 'MB', target: '≤ 56', ok: (v) => v <= 56, get: col('IDLE', 'idleRssMb') },
 ]
 
@@ -123,8 +132,10 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, number>[]> = {}
   const scenarios: Array<[string, (run: number) => Promise<Record<string, number>>]> = [
     ['IDLE', () => idle(opts)], ['B1', (r) => b1(opts, r)], ['B2', () => b2(opts)], ['B4', () => b4(opts)], ['B3', (r) => b3(opts, r)],
-    ['B5', (r) => b5(opts, r)], ['B5W', (r) => b5(opts, r, 'wbxml')], ['CIR', (r) => cir(opts, r)],
+    ['B5', (r) => b5(opts, r)], ['B5W', (r) => b5(opts, r, 'wbxml')], ['CIR', (r) => cir(opts, r)], ['B6', (r) => b6(opts, r)],
   ]
+  const noPostgres = b6SkipReason()
+  if (noPostgres && only.delete('B6')) console.log(noPostgres)
   const started = performance.now()
   for (const [name, fn] of scenarios) {
     if (!only.has(name)) continue
@@ -156,7 +167,7 @@ async function main(): Promise<void> {
   writeFileSync(out, json)
   writeFileSync('bench-results/latest.json', json)
   console.log(`results: ${out}`)
-  if (rows.some((r) => /^B(1|5|5W) stored/.test(r.figure) && r.runs.some((v) => v !== 0))) process.exitCode = 1
+  if (rows.some((r) => /^B(1|5|5W|6) stored/.test(r.figure) && r.runs.some((v) => v !== 0))) process.exitCode = 1
 }
 
 main().catch((err) => {

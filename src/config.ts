@@ -51,6 +51,10 @@ export interface Config {
   nodeId: string | undefined
   /** how often a node on a shared database renews its sessions' records; a node silent 3 times this long is dead (at most 10 s) */
   nodeHeartbeatSeconds: number
+  /** how long one database statement may take before the request is answered 503 (0: no limit) */
+  databaseTimeoutMs: number
+  /** the database password, kept apart from the URL (a credentials file); loadConfig puts it into databaseUrl */
+  databasePassword: string | undefined
 }
 
 /** variables the program reads that are not configuration settings */
@@ -142,6 +146,8 @@ const SETTINGS: Setting[] = [
   } },
   // at most a third of the shortest time-to-live: a dead node's sessions must go offline within any session's
   { env: 'PIGEONHOLE_NODE_HEARTBEAT', key: 'nodeHeartbeatSeconds', parse: int(1, SESSION_TTL_BOUNDS.min / 3) },
+  { env: 'PIGEONHOLE_DATABASE_TIMEOUT_MS', key: 'databaseTimeoutMs', parse: int(0, 3_600_000) },
+  { env: 'PIGEONHOLE_DATABASE_PASSWORD', key: 'databasePassword', secret: true, parse: text },
 ]
 
 export function defaultConfig(): Config {
@@ -178,6 +184,8 @@ export function defaultConfig(): Config {
     relayRetryMaxMs: 300_000,
     nodeId: undefined,
     nodeHeartbeatSeconds: 10,
+    databaseTimeoutMs: 5_000,
+    databasePassword: undefined,
   }
 }
 
@@ -238,6 +246,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   if (config.domain && config.peers.some((p) => p.domain === config.domain)) {
     problems.push(`PIGEONHOLE_PEERS names this server's own domain (${config.domain}) as a peer`)
   }
+  if (config.databasePassword !== undefined) {
+    const url = config.databaseUrl && withPassword(config.databaseUrl, config.databasePassword)
+    if (url) config.databaseUrl = url
+    else problems.push('PIGEONHOLE_DATABASE_PASSWORD needs PIGEONHOLE_DATABASE_URL with a user name in it, like postgres://pigeonhole@db.example/pigeonhole')
+  }
   if (problems.length) throw new ConfigError(`bad configuration:\n  ${problems.join('\n  ')}`)
   return { config, rest }
 }
@@ -265,8 +278,16 @@ export function describeConfig(config: Config): Array<{ env: string; flag: strin
       : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
       : s.key === 'nodeId' ? (config.nodeId ?? '(host name and port)')
       : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
+      : s.key === 'databasePassword' ? (config.databasePassword ? '•••••• (set)' : '(none, or in the URL)')
+      : s.key === 'databaseTimeoutMs' ? (config.databaseTimeoutMs ? `${config.databaseTimeoutMs}` : '0 (no limit)')
       : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
   }))
+}
+
+/** the URL with `password` as its password (replacing any), or undefined when it names no user to give it to */
+function withPassword(url: string, password: string): string | undefined {
+  const m = /^(postgres(?:ql)?:\/\/)([^:@/?#]+)(?::[^@/?#]*)?@/.exec(url)
+  return m ? `${m[1]}${m[2]}:${encodeURIComponent(password)}@${url.slice(m[0].length)}` : undefined
 }
 
 /** a database URL as it may be shown: the password, if any, masked */

@@ -20,6 +20,7 @@ import { Metrics } from './core/metrics.js'
 import { type Log, silentLog } from './log.js'
 import { LowdbStore, type LowdbStoreOptions } from './store/embedded/lowdb-store.js'
 import type { Store } from './store/store.js'
+import type { SharedState } from './core/ports.js'
 
 export interface RunningServer {
   url: string
@@ -51,25 +52,20 @@ export interface ServerOptions {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? silentLog
   const metrics = new Metrics()
-  const { databaseUrl, databasePool } = opts.config
+  const { databaseUrl } = opts.config
   // on a shared database every node needs a name of its own: its hints and sessions are told apart by it
   const config = databaseUrl ? { ...opts.config, nodeId: opts.config.nodeId ?? defaultNodeId(opts.config.port) } : opts.config
-  const store = opts.store ?? (databaseUrl
-    ? await (await loadPostgres()).PostgresStore.open(databaseUrl, { poolSize: databasePool, nodeId: config.nodeId, log: (e, f) => log('store', e, f) })
-    : await LowdbStore.open(opts.config.dataDir, {
-      log: (e, f) => log('store', e, f), checkpointBytes: opts.config.checkpointBytes,
-      onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
-    }))
+  const { store, shared } = opts.store ? { store: opts.store, shared: undefined } : await openStore({ ...opts, config }, log, metrics)
   const clock = opts.clock ?? systemClock
   let relayKey: RelayKey | undefined
   try {
-    relayKey = opts.config.domain ? loadOrCreateRelayKey(opts.config.dataDir) : undefined
+    relayKey = config.domain ? loadOrCreateRelayKey(config.dataDir) : undefined
   } catch (err) {
     await store.close()
     throw err instanceof RelayKeyError ? new StartupError(err.message) : err
   }
-  const peerLink = relayKey && ((peer: Peer) => new HttpPeerLink(peer, opts.config.domain!, relayKey.privateKey, clock))
-  const core = createCore({ config, store, clock, ids: opts.ids, log, metrics, peerLink })
+  const peerLink = relayKey && ((peer: Peer) => new HttpPeerLink(peer, config.domain!, relayKey.privateKey, clock))
+  const core = createCore({ config, store, clock, ids: opts.ids, log, metrics, shared, peerLink })
   const app = createApp(core, { heartbeatMs: opts.heartbeatMs, relayKey })
   let server: ReturnType<typeof serve>
   let admin: { generated?: string }
@@ -122,6 +118,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing
     },
   }
+}
+
+/** PostgreSQL when config.databaseUrl is set (with the state the nodes share), else the embedded store in the data directory */
+async function openStore(opts: ServerOptions, log: Log, metrics: Metrics): Promise<{ store: Store; shared?: SharedState }> {
+  const { databaseUrl, databasePool, databaseTimeoutMs, dataDir, checkpointBytes } = opts.config
+  if (databaseUrl) {
+    const store = await (await loadPostgres()).PostgresStore.open(databaseUrl, {
+      poolSize: databasePool, statementTimeoutMs: databaseTimeoutMs, nodeId: opts.config.nodeId, log: (e, f) => log('store', e, f),
+    })
+    return { store, shared: store.shared() }
+  }
+  const store = await LowdbStore.open(dataDir, {
+    log: (e, f) => log('store', e, f), checkpointBytes, onCommit: (seconds) => metrics.commits.observe(seconds), ...opts.storeOptions,
+  })
+  return { store }
 }
 
 /** the PostgreSQL store (it loads its client only when opened) */

@@ -8,7 +8,7 @@ import type { BenchServer } from './server.js'
  * server's and this process's CPU over that time.
  */
 export async function timedBurst<S>(
-  server: BenchServer, senders: S[], messages: number, send: (sender: S, i: number) => Promise<string | undefined>,
+  server: Pick<BenchServer, 'cpuSeconds'>, senders: S[], messages: number, send: (sender: S, i: number) => Promise<string | undefined>,
 ): Promise<Record<string, number>> {
   const cpu0 = server.cpuSeconds()
   const own0 = process.cpuUsage()

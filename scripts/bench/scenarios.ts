@@ -59,7 +59,7 @@ export async function idle(opts: Options): Promise<Figures> {
  * The burst itself: `senders` clients, each on its own keep-alive connection with one request in flight,
  * send `messages` messages round-robin to offline recipients. Timed from the first request to the last answer.
  */
-function burst(server: BenchServer, senders: BenchClient[], recipients: string[], messages: number, tag: string): Promise<Figures> {
+export function burst(server: Pick<BenchServer, 'cpuSeconds'>, senders: BenchClient[], recipients: string[], messages: number, tag: string): Promise<Figures> {
   return timedBurst(server, senders, messages, async (c, i) => {
     const a = await c.send(recipients[i % recipients.length], body(`${tag}-${i}`))
     const ok = a.status === 200 && a.body?.result?.code === 201 && a.body.result.details?.[0]?.code === 202
@@ -69,10 +69,15 @@ function burst(server: BenchServer, senders: BenchClient[], recipients: string[]
 
 /** every message of the burst is in the stopped server's data dir exactly once, with the right recipient */
 export function verifyBurst(dir: string, recipients: string[], messages: number, tag: string): number {
+  return wrongOrMissing(storedMessages(dir), recipients, messages, tag)
+}
+
+/** how many of the burst's messages are not among `stored` exactly once, for the right recipient */
+export function wrongOrMissing(stored: Iterable<{ recipient: string; body: string }>, recipients: string[], messages: number, tag: string): number {
   const seen = new Uint32Array(messages)
   let wrong = 0
   const re = new RegExp(`^${tag}-(\\d+) `)
-  for (const m of storedMessages(dir)) {
+  for (const m of stored) {
     const hit = re.exec(m.body)
     if (!hit) continue
     const i = Number(hit[1])

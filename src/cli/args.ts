@@ -14,7 +14,7 @@ export interface Args {
 }
 
 /** `--name value`, `--name=value` and bare `--name` for the booleans listed */
-const BOOLEANS = ['help', 'json', 'version']
+const BOOLEANS = ['help', 'json', 'version', 'merge']
 
 export function parseArgs(rest: string[], booleans: string[] = BOOLEANS): Args {
   const words: string[] = []

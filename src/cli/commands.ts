@@ -32,7 +32,7 @@ async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>, { rea
     throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); start the server once there, or name the right one with --data-dir`)
   }
   const store = config.databaseUrl
-    ? await (await loadPostgres()).PostgresStore.open(config.databaseUrl, { poolSize: 2 })
+    ? await (await loadPostgres()).PostgresStore.open(config.databaseUrl, { poolSize: 2, statementTimeoutMs: config.databaseTimeoutMs })
     : await LowdbStore.open(config.dataDir)
   try {
     return await fn(createCore({ config, store }))
@@ -130,7 +130,7 @@ export async function adminPasswd(config: Config, args: Args, io: Io): Promise<v
 }
 
 /** aligned columns, two spaces apart */
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n'
 }

@@ -40,6 +40,20 @@ export const COMMANDS: Record<string, { usage: string; summary: string; detail?:
     summary: 'put a backup back into an empty data directory (the server stopped)',
     detail: 'The restored store is opened once to check it, and its counts are printed.',
   },
+  migrate: {
+    usage: 'pigeonhole migrate [--from DIR] [--merge] [config flags]',
+    summary: 'copy a data directory into the PostgreSQL database of PIGEONHOLE_DATABASE_URL',
+    detail: [
+      'Copies users (password hashes, contact, block and grant lists, quotas), the dashboard password,',
+      'waiting messages (same ids, offline flag and validity), reports and remembered outcomes from the data',
+      'directory (--from, else PIGEONHOLE_DATA_DIR) into the database, in one transaction: all of it or',
+      'nothing. Then prints the counts on both sides. Stop the server on the data directory first (it is',
+      'locked while the server runs). A database that already holds users is refused unless --merge: then',
+      'what is already there (same user, same message id) is kept and skipped, so running it again copies',
+      'nothing twice. Nodes on the database may run meanwhile: their writes wait for the copy to commit,',
+      'or are answered 503 once PIGEONHOLE_DATABASE_TIMEOUT_MS runs out.',
+    ].join('\n'),
+  },
 }
 
 const LOCK_NOTE = 'Commands other than serve work on the data directory while the server is stopped;\nwhile it runs they refuse (the directory is locked).'

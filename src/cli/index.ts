@@ -5,6 +5,7 @@ import { didYouMean } from './suggest.js'
 import { adminPasswd, backup, type Io, restore, stats, userAdd, userDisable, userList, userPasswd } from './commands.js'
 import { COMMANDS, commandHelp, mainHelp, userHelp } from './help.js'
 import { relayKey } from './relay-key.js'
+import { migrate } from './migrate.js'
 import { serve } from './serve.js'
 
 export { UsageError }
@@ -56,12 +57,17 @@ export async function runCli(argv: string[], io: Io): Promise<number | undefined
     relayKey(config, { ...sub(2), command: 'relay key' }, io)
     return 0
   }
+  if (first === 'migrate') {
+    if (help) return print(io, commandHelp('migrate'))
+    await migrate(config, { ...sub(1), command: first }, io)
+    return 0
+  }
   if (first === 'stats') {
     if (help) return print(io, commandHelp('stats'))
     await stats(config, sub(1), io)
     return 0
   }
-  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'relay', 'help'])}`)
+  throw new UsageError(`unknown command "${first}"${didYouMean(first, ['serve', 'user', 'admin', 'stats', 'backup', 'restore', 'relay', 'migrate', 'help'])}`)
 }
 
 function print(io: Io, text: string): number {

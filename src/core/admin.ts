@@ -91,7 +91,7 @@ export async function deleteUser(core: Core, userId: string): Promise<{ purged: 
   const purged = await purgeMailbox(core, userId)
   await Promise.all((await core.store.listReports(userId)).map((r) => writing(core, core.store.removeReport(userId, r.id))))
   await writing(core, core.store.deleteUser(userId))
-  core.loginGuard.unlock(userId)
+  await core.loginGuard.unlock(userId)
   core.log('admin', 'deleted', { user: userId, purged })
   return { purged }
 }
@@ -99,6 +99,6 @@ export async function deleteUser(core: Core, userId: string): Promise<{ purged: 
 /** lifts the lock that failed logins put on an account */
 export async function unlockAccount(core: Core, userId: string): Promise<void> {
   await requireUser(core, userId)
-  core.loginGuard.unlock(userId)
+  await core.loginGuard.unlock(userId)
   core.log('admin', 'unlocked', { user: userId })
 }

@@ -6,6 +6,7 @@ import type { Hub } from './hub.js'
 import type { Clock, Ids, Store } from './ports.js'
 import type { SessionTable } from './sessions.js'
 import type { LoginGuard } from './login-guard.js'
+import type { AdminSessions } from './admin-sessions.js'
 import type { Metrics } from './metrics.js'
 import type { Relay } from './relay/relay.js'
 import type { PublishedPresence } from './types.js'
@@ -24,6 +25,8 @@ export interface Core {
   published: Map<string, PublishedPresence>
   /** failed-login limits per account and per client address (protocol and dashboard alike) */
   loginGuard: LoginGuard
+  /** who is logged in to the dashboard */
+  adminSessions: AdminSessions
   log: Log
   /** counts for /metrics (fed from the bus and the store) */
   metrics: Metrics

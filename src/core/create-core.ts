@@ -6,10 +6,11 @@ import { nanoIds, systemClock } from './clock.js'
 import { result } from './codes.js'
 import type { Core } from './context.js'
 import { Hub } from './hub.js'
-import type { Clock, Ids, Store } from './ports.js'
+import type { Clock, Ids, SharedState, Store } from './ports.js'
 import { watchPresence } from './presence-watch.js'
 import { SessionTable } from './sessions.js'
 import { LoginGuard } from './login-guard.js'
+import { AdminSessions } from './admin-sessions.js'
 import { Metrics } from './metrics.js'
 import type { Peer } from '../config-peers.js'
 import type { PeerLink } from './relay/peer-link.js'
@@ -23,6 +24,8 @@ export interface CoreDeps {
   ids?: Ids
   log?: Log
   metrics?: Metrics
+  /** what nodes on one database must agree on (login throttles, dashboard sessions); none: this node's memory */
+  shared?: SharedState
   /** how to reach a relay peer (the relay door's signed HTTP client); without it there is no outbound relay */
   peerLink?: (peer: Peer) => PeerLink
 }
@@ -44,7 +47,8 @@ export function createCore(deps: CoreDeps): Core {
   const core: Core = {
     config: deps.config, store: deps.store, bus, clock, ids, sessions, hub, published: new Map(), log, activity, metrics,
     startedAt: clock.now(),
-    loginGuard: new LoginGuard(clock),
+    loginGuard: new LoginGuard(clock, deps.shared?.failures),
+    adminSessions: new AdminSessions(clock, ids, deps.shared?.adminSessions),
   }
   if (deps.peerLink && deps.config.peers.length) core.relay = new Relay(core, deps.peerLink)
   watchPresence(core)

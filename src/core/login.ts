@@ -40,17 +40,17 @@ export async function login(core: Core, req: LoginRequest, address = 'unknown'):
 
 /** authenticate, behind the login guard (429 with Retry-After while this address may not try) */
 export async function checkedAuthenticate(core: Core, userId: string, password: string, address: string): Promise<UserRecord> {
-  core.loginGuard.check(userId, address)
+  await core.loginGuard.check(userId, address)
   try {
     const user = await authenticate(core, userId, password)
-    core.loginGuard.succeeded(userId, address)
+    await core.loginGuard.succeeded(userId, address)
     return user
   } catch (err) {
     if (err instanceof ImpsError && err.code === 409) {
-      const wasLocked = core.loginGuard.locked(userId)
-      core.loginGuard.failed(userId, address)
+      const wasLocked = await core.loginGuard.locked(userId)
+      await core.loginGuard.failed(userId, address)
       core.log('sessions', 'login_failed', { user: userId, address })
-      if (!wasLocked && core.loginGuard.locked(userId)) core.bus.publish({ type: 'LoginLockedOut', userId, address })
+      if (!wasLocked && (await core.loginGuard.locked(userId))) core.bus.publish({ type: 'LoginLockedOut', userId, address })
     }
     throw err
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { describeUrl } from '../../src/store/postgres/db.js'
 import { ConfigError, describeConfig, loadConfig } from '../../src/config.js'
 import { tempDir } from '../support/temp.js'
 
@@ -59,5 +60,30 @@ describe('configuration from the environment, flags and secret files', () => {
       /"publicKey" must be the peer's Ed25519 public key/)
     refused({ PIGEONHOLE_PEERS: file('json.json', '{"b.example": '), PIGEONHOLE_DOMAIN: 'a.example' }, /names a file that is not JSON/)
     refused({ PIGEONHOLE_PEERS: join(dir, 'missing.json'), PIGEONHOLE_DOMAIN: 'a.example' }, /names a file that cannot be read: ENOENT/)
+  })
+
+  it('where a database URL points, as messages name it: host, port and database, or the Unix socket, never the password', () => {
+    assert.equal(describeUrl('postgres://pig:s3cret@db.example:5433/pigeonhole'), 'db.example:5433/pigeonhole')
+    assert.equal(describeUrl('postgres://db/pigeonhole'), 'db:5432/pigeonhole')
+    assert.equal(describeUrl('postgres://pig:s3cret@/pigeonhole?host=/run/postgresql'), 'unix:/run/postgresql/pigeonhole')
+    assert.equal(describeUrl('postgresql:///pigeonhole?host=/run/postgresql&port=5433'), 'unix:/run/postgresql/pigeonhole')
+  })
+
+  it('a database password apart from the URL (PIGEONHOLE_DATABASE_PASSWORD_FILE, a credentials file) goes into the URL, encoded and masked', () => {
+    const file = join(tempDir(), 'db-password')
+    writeFileSync(file, 'p@ss word/1\n')
+    const { config } = loadConfig({ PIGEONHOLE_DATABASE_URL: 'postgres://pig@db.example/pigeonhole', PIGEONHOLE_DATABASE_PASSWORD_FILE: file })
+    assert.equal(config.databaseUrl, 'postgres://pig:p%40ss%20word%2F1@db.example/pigeonhole')
+    assert.equal(new URL(config.databaseUrl!).password, 'p%40ss%20word%2F1')
+    const shown = describeConfig(config).filter((s) => s.env.startsWith('PIGEONHOLE_DATABASE_')).map((s) => s.value).join(' ')
+    assert.doesNotMatch(shown, /ss/)
+    assert.equal(loadConfig({ PIGEONHOLE_DATABASE_URL: 'postgres://pig:old@db/x', PIGEONHOLE_DATABASE_PASSWORD: 'new' }).config.databaseUrl, 'postgres://pig:new@db/x')
+    assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'postgres://db/x', PIGEONHOLE_DATABASE_PASSWORD: 'new' }), /PIGEONHOLE_DATABASE_PASSWORD needs PIGEONHOLE_DATABASE_URL with a user name/)
+  })
+
+  it('a statement timeout for the database: 5 s unless set, 0 for none', () => {
+    assert.equal(loadConfig({}).config.databaseTimeoutMs, 5000)
+    assert.equal(loadConfig({}, ['--database-timeout-ms', '0']).config.databaseTimeoutMs, 0)
+    assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_TIMEOUT_MS: '5s' }), /PIGEONHOLE_DATABASE_TIMEOUT_MS \(--database-timeout-ms\) expected a whole number/)
   })
 })

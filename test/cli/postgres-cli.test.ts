@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import pg from 'pg'
+import { SCHEMA_VERSION } from '../../src/store/postgres/schema.js'
 import { runCli as cli } from '../support/cli.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
 import { tempDir } from '../support/temp.js'
@@ -30,5 +32,22 @@ describe('the command line with PIGEONHOLE_DATABASE_URL: accounts and stats in t
     assert.equal(r.code, 2)
     assert.match(r.err, /^pigeonhole: cannot reach the database at 127\.0\.0\.1:1\/pigeonhole: [^\n]*; check PIGEONHOLE_DATABASE_URL and that PostgreSQL is running\n$/)
     assert.doesNotMatch(r.err + r.out, /s3cret/)
+  })
+
+  it('a server on a database a newer Pigeonhole wrote refuses to start in one sentence, exit code 2, and leaves it alone', async () => {
+    const url = await (await cluster()).createDatabase()
+    const env = { PIGEONHOLE_DATABASE_URL: url }
+    assert.equal((await cli(['user', 'add', 'alice', '--password', 'alice-password'], { env })).code, 0)
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query('UPDATE pigeonhole_schema SET version = $1', [SCHEMA_VERSION + 1])
+      const r = await cli(['--port', '0'], { env })
+      assert.equal(r.code, 2)
+      assert.equal(r.err, `pigeonhole: the database schema is version ${SCHEMA_VERSION + 1}, newer than this Pigeonhole knows (${SCHEMA_VERSION}); run the newer Pigeonhole, or restore a backup taken before the upgrade\n`)
+      assert.equal((await client.query('SELECT version FROM pigeonhole_schema')).rows[0].version, SCHEMA_VERSION + 1)
+    } finally {
+      await client.end()
+    }
   })
 })

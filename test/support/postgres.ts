@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,7 +20,13 @@ export interface TestCluster {
   /** stops the server (fast: sessions are cut), as an outage */
   stop(): Promise<void>
   start(): Promise<void>
+  /** stops every process of the server with SIGSTOP, as a database that hangs; returns the thaw (SIGCONT) */
+  freeze(): () => void
+  /** the server's processes now: the postmaster first, then its children (backends, writers) */
+  pids(): number[]
   port: number
+  /** the directory of its Unix socket: `postgres:///DB?host=DIR` reaches it without TCP */
+  socketDir: string
 }
 
 /** the newest installed PostgreSQL's bin directory, or undefined */
@@ -50,11 +56,15 @@ export function useTestCluster(): () => Promise<TestCluster> {
   return () => (started ??= startCluster())
 }
 
-interface Started extends TestCluster {
+export interface Started extends TestCluster {
   remove(): Promise<void>
 }
 
-async function startCluster(): Promise<Started> {
+/**
+ * Starts a throwaway cluster (the caller removes it). `durable` keeps PostgreSQL's own defaults, fsync and
+ * synchronous commit on, for benchmarks whose figure is durable messages; tests turn them off for speed.
+ */
+export async function startCluster(opts: { durable?: boolean } = {}): Promise<Started> {
   const bin = postgresBin()
   if (!bin) throw new Error('PostgreSQL is not installed')
   const asRoot = process.getuid?.() === 0
@@ -66,8 +76,8 @@ async function startCluster(): Promise<Started> {
   const port = await freePort()
   await tool('initdb', ['--no-sync', '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '-D', data])
   appendFileSync(data + '/postgresql.conf', [
-    `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`,
-    'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_connections = 200', '',
+    `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'max_connections = 200',
+    ...(opts.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']), '',
   ].join('\n'))
   const start = () => tool('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', 'start']).then(() => {})
   await start()
@@ -75,12 +85,19 @@ async function startCluster(): Promise<Started> {
   let n = 0
   return {
     port,
+    socketDir: dir,
     start,
     async remove() {
       await tool('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {})
       rmSync(dir, { recursive: true, force: true })
     },
     stop: () => tool('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).then(() => {}),
+    pids: () => serverProcesses(data),
+    freeze() {
+      const pids = serverProcesses(data)
+      for (const pid of pids) process.kill(pid, 'SIGSTOP')
+      return () => pids.forEach((pid) => process.kill(pid, 'SIGCONT'))
+    },
     async createDatabase() {
       const name = `t${++n}`
       const client = new pg.Client({ connectionString: admin })
@@ -93,6 +110,20 @@ async function startCluster(): Promise<Started> {
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
   }
+}
+
+/** the postmaster (first line of postmaster.pid) and its children, found by their parent pid in /proc */
+function serverProcesses(data: string): number[] {
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
+  const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      // the fields after the command's closing parenthesis: state, then the parent's pid
+      return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === postmaster ? [Number(d)] : []
+    } catch {
+      return [] // gone meanwhile
+    }
+  })
+  return [postmaster, ...children]
 }
 
 async function postgresIds(): Promise<[number, number]> {

@@ -30,8 +30,8 @@ function safeNext(raw: string | undefined): string {
 export function authRoutes(core: Core, sessions: AdminSessions): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
 
-  app.get('/login', (c) => {
-    if (sessions.get(getCookie(c, ADMIN_COOKIE))) return c.redirect(safeNext(c.req.query('next')), 303)
+  app.get('/login', async (c) => {
+    if (await sessions.get(getCookie(c, ADMIN_COOKIE))) return c.redirect(safeNext(c.req.query('next')), 303)
     return c.html(LoginPage({}))
   })
 
@@ -39,19 +39,19 @@ export function authRoutes(core: Core, sessions: AdminSessions): Hono<AdminEnv> 
     const password = await field(c, 'password')
     const address = clientAddress(c)
     try {
-      core.loginGuard.check(ADMIN_THROTTLE_KEY, address)
+      await core.loginGuard.check(ADMIN_THROTTLE_KEY, address)
     } catch (err) {
       if (!(err instanceof ImpsError)) throw err
       c.header('Retry-After', String(err.extra.retryAfter))
       return c.html(LoginPage({ error: `Too many failed logins. Try again in ${err.extra.retryAfter} seconds.` }), 429)
     }
     if (!(await checkAdminPassword(core, password))) {
-      core.loginGuard.failed(ADMIN_THROTTLE_KEY, address)
+      await core.loginGuard.failed(ADMIN_THROTTLE_KEY, address)
       core.log('admin', 'login_failed', { address })
       return c.html(LoginPage({ error: 'Wrong password.' }), 401)
     }
-    core.loginGuard.succeeded(ADMIN_THROTTLE_KEY, address)
-    const s = sessions.create()
+    await core.loginGuard.succeeded(ADMIN_THROTTLE_KEY, address)
+    const s = await sessions.create()
     setCookie(c, ADMIN_COOKIE, s.token, {
       path: '/admin', httpOnly: true, sameSite: 'Strict', secure: isHttps(c), maxAge: 7 * 86_400,
     })
@@ -61,10 +61,10 @@ export function authRoutes(core: Core, sessions: AdminSessions): Hono<AdminEnv> 
 
   app.post('/logout', async (c) => {
     const token = getCookie(c, ADMIN_COOKIE)
-    const s = sessions.get(token)
+    const s = await sessions.get(token)
     // logging out needs the CSRF token too, or another site could log the admin out
     if (s && sameToken(c.req.header('x-csrf-token') ?? (await field(c, '_csrf')), s.csrf)) {
-      sessions.end(token)
+      await sessions.end(token)
       core.log('admin', 'logout', {})
     }
     deleteCookie(c, ADMIN_COOKIE, { path: '/admin', secure: isHttps(c) })
@@ -81,7 +81,7 @@ export function authRoutes(core: Core, sessions: AdminSessions): Hono<AdminEnv> 
  */
 export function requireAdmin(sessions: AdminSessions): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
-    const s = sessions.get(getCookie(c, ADMIN_COOKIE))
+    const s = await sessions.get(getCookie(c, ADMIN_COOKIE))
     if (!s) {
       const login = c.req.method === 'GET' ? `/admin/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}` : '/admin/login'
       if (c.req.header('hx-request')) {
@@ -97,6 +97,9 @@ export function requireAdmin(sessions: AdminSessions): MiddlewareHandler<AdminEn
       }
     }
     c.set('admin', s)
+    const flash = s.flash
     await next()
+    // a notice set for the next page, or shown and gone, is kept where every node sees it
+    if (s.flash !== flash) await sessions.save(s)
   }
 }

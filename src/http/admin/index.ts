@@ -1,7 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import { AdminSessions } from '../../core/admin-sessions.js'
 import type { Core } from '../../core/context.js'
 import { defaultHeaders } from '../middleware.js'
 import { ErrorPage } from '../../../views/layout.js'
@@ -23,7 +22,7 @@ const adminHeaders = (): MiddlewareHandler => defaultHeaders({ 'Content-Security
 /** the dashboard under /admin: static assets, login, then pages and actions behind an admin session */
 export function adminRoutes(core: Core): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>()
-  const sessions = new AdminSessions(core.clock, core.ids)
+  const sessions = core.adminSessions
   admin.onError((err, c) => {
     const session = c.get('admin')
     if (err instanceof HTTPException && err.status === 403) {

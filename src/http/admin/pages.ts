@@ -52,7 +52,7 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
     const id = c.req.param('id').toLowerCase()
     const live = await userLive(c, id)
     if (!live) return unknownUser(c, id)
-    return c.html(UserPage({ ...live, defaults: limitsFor(core.config, undefined), locked: core.loginGuard.locked(id), session: c.get('admin') }))
+    return c.html(UserPage({ ...live, defaults: limitsFor(core.config, undefined), locked: await core.loginGuard.locked(id), session: c.get('admin') }))
   })
   app.get('/users/:id/live', async (c) => {
     const id = c.req.param('id').toLowerCase()

@@ -69,14 +69,22 @@ export class BoxCache {
 
   /** reads every box file once (at boot), keeping what fits in the cache */
   async *scan(): AsyncGenerator<Box> {
-    for (const name of await this.fs.readdir(this.dir)) {
-      const m = /^(.+)\.json$/.exec(name)
-      if (!m || name.startsWith('.')) continue
-      this.#mayExist.add(m[1])
-      const entry = await this.#read(m[1])
-      if (this.#cachedItems() + entry.box.size <= this.maxCachedItems) this.#entries.set(m[1], entry)
+    for (const user of await this.#usersWithFiles()) {
+      this.#mayExist.add(user)
+      const entry = await this.#read(user)
+      if (this.#cachedItems() + entry.box.size <= this.maxCachedItems) this.#entries.set(user, entry)
       yield entry.box
     }
+  }
+
+  /** every user who has a box file or a box in memory, sorted */
+  async users(): Promise<string[]> {
+    return [...new Set([...(await this.#usersWithFiles()), ...this.#entries.keys()])].sort()
+  }
+
+  async #usersWithFiles(): Promise<string[]> {
+    const names = await this.fs.readdir(this.dir)
+    return names.flatMap((name) => (name.startsWith('.') ? [] : /^(.+)\.json$/.exec(name)?.[1] ?? []))
   }
 
   markDirty(user: string): void {

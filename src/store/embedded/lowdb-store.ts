@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Low } from 'lowdb'
-import type { Box, Op } from './box.js'
+import type { UserRecord } from '../../core/types.js'
+import type { Box, BoxFile, Op } from './box.js'
 import { applyOp, opUser } from './box.js'
 import { BoxCache, type BoxSnapshot } from './box-cache.js'
 import { ACCOUNTS_SCHEMA, type AccountsFile, BoxStore, emptyAccounts } from './box-store.js'
@@ -171,6 +172,22 @@ export class LowdbStore extends BoxStore {
       boxes: this.#boxes.bytesWritten,
       accounts: this.#accountsFile.bytesWritten,
       batches: this.#journal.batches,
+    }
+  }
+
+  /** the accounts file as it is now: users (with their lists and quotas) and server metadata (pigeonhole migrate) */
+  exportAccounts(): { users: UserRecord[]; meta: Record<string, string> } {
+    return { users: Object.values(this.accounts.users), meta: { ...this.accounts.meta } }
+  }
+
+  /**
+   * Every box as its file would hold it (waiting messages, reports, remembered outcomes), one at a time, for
+   * pigeonhole migrate. Boxes read for this are let go again as it goes, so a large store is not held whole.
+   */
+  async *exportBoxes(): AsyncGenerator<BoxFile> {
+    for (const user of await this.#boxes.users()) {
+      yield (await this.box(user)).toFile()
+      this.#boxes.evict()
     }
   }
 

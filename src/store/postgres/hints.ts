@@ -7,7 +7,7 @@
 /** the NOTIFY channel every node LISTENs on */
 export const CHANNEL = 'pigeonhole'
 /** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more */
-const MAX_PAYLOAD = 7_900
+export const MAX_PAYLOAD = 7_900
 
 export interface Hint {
   /** the node that sent it (a node ignores its own: it told its sessions already) */

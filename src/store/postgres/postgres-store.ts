@@ -1,18 +1,36 @@
 import type pg from 'pg'
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
-import { describeUrl, num, reason, transaction, unreachable } from './db.js'
+import { describeUrl, num, prepared, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { CHANNEL, reportHint } from './hints.js'
 import { migrate } from './schema.js'
-import { addCopies, CounterRows, usersOf } from './send.js'
+import { Batcher, fulfilled } from './batcher.js'
+import { addCopies } from './send.js'
+import { PostgresAdminSessions, PostgresFailureLog } from './shared-state.js'
+import type { SharedState } from '../../core/ports.js'
 import { settle } from './settle.js'
+
+export const DEFAULT_TIMEOUT_MS = 5_000
+
+/**
+ * A database that is slow or stuck must turn into a 503, not a request that hangs: PostgreSQL cancels a
+ * statement that runs (or waits on a lock) too long, and the client gives up on a server that stops answering
+ * altogether a moment later (the connection is then dropped, not reused). Waiting for a pooled connection has
+ * the same limit. 0 turns all three off, except for a connection's first answer (10 s).
+ */
+function timeouts(ms: number): Pick<pg.PoolConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis'> {
+  if (ms === 0) return { connectionTimeoutMillis: 10_000 }
+  return { statement_timeout: ms, query_timeout: ms + 1_000, connectionTimeoutMillis: ms }
+}
 
 export interface PostgresStoreOptions {
   /** connections this node keeps (PIGEONHOLE_DATABASE_POOL) */
   poolSize?: number
   /** the node this store serves, named in the hints it sends other nodes (so that it can ignore its own) */
   nodeId?: string
+  /** how long one statement may run, or wait for a connection, before it fails as a 503 (PIGEONHOLE_DATABASE_TIMEOUT_MS); 0: no limit */
+  statementTimeoutMs?: number
   log?: (event: string, fields: Record<string, unknown>) => void
 }
 
@@ -23,7 +41,9 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements Store {
   #closed = false
-  readonly #counters = new CounterRows()
+  /** concurrent sends share one round trip and one commit (batcher.ts); so do concurrent reads of accounts */
+  readonly #sends = new Batcher<NewCopy[], CopyVerdict[]>((sends) => this.#storeSends(sends))
+  readonly #userReads = new Batcher<string, UserRecord | undefined>(async (ids) => fulfilled(await this.#readUsers(ids)))
 
   private constructor(
     readonly pool: pg.Pool,
@@ -36,7 +56,7 @@ export class PostgresStore implements Store {
     const log = opts.log ?? (() => {})
     // loaded here, not at the top: a server on the embedded store never evaluates the client (3 MB idle)
     const { default: { Pool } } = await import('pg')
-    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
+    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, ...timeouts(opts.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS) })
     // an idle connection the server dropped (restart, failover) is not a crash: the pool opens a new one when asked
     pool.on('error', (err) => log('connection_lost', { error: err.message }))
     let client: pg.PoolClient
@@ -58,8 +78,28 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, log, opts.nodeId)
   }
 
+  /** failed logins and dashboard logins in this database, so that every node agrees on them */
+  shared(): SharedState {
+    const query = (sql: string, params: unknown[]) => this.#query(sql, params)
+    return { failures: new PostgresFailureLog(query), adminSessions: new PostgresAdminSessions(query) }
+  }
+
   async getUser(id: string): Promise<UserRecord | undefined> {
-    return (await this.#query('SELECT record FROM users WHERE id = $1', [id])).rows[0]?.record
+    this.#open()
+    return this.#guard(this.#userReads.submit(id))
+  }
+
+  async #readUsers(ids: string[]): Promise<Array<UserRecord | undefined>> {
+    const { rows } = await this.pool.query(prepared('SELECT id, record FROM users WHERE id = ANY($1)', [ids]))
+    const found = new Map<string, UserRecord>(rows.map((r) => [r.id, r.record]))
+    const given = new Set<string>()
+    // every caller gets a record of its own, as from a query of its own: one may change what it was handed
+    return ids.map((id) => {
+      const user = found.get(id)
+      if (user && given.has(id)) return structuredClone(user)
+      given.add(id)
+      return user
+    })
   }
 
   async listUsers(): Promise<UserRecord[]> {
@@ -90,10 +130,20 @@ export class PostgresStore implements Store {
   async addMessages(copies: NewCopy[]): Promise<CopyVerdict[]> {
     this.#open()
     if (copies.length === 0) return []
-    return this.#guard((async () => {
-      await this.#counters.ensure(this.pool, usersOf(copies))
-      return transaction(this.pool, (client) => addCopies(client, copies, this.nodeId))
-    })())
+    return this.#guard(this.#sends.submit(copies))
+  }
+
+  /** the sends of a batch as one call, each send's verdicts cut back out of the whole */
+  async #storeSends(sends: NewCopy[][]): Promise<Array<PromiseSettledResult<CopyVerdict[]>>> {
+    try {
+      const verdicts = await addCopies(this.pool, sends.flat(), this.nodeId)
+      let at = 0
+      return fulfilled(sends.map((s) => verdicts.slice(at, (at += s.length))))
+    } catch (err) {
+      // one send's fault (an id already stored) must not fail the others: each alone, unless the database is gone
+      if (sends.length === 1 || unreachable(err) !== err) throw err
+      return Promise.allSettled(sends.map((s) => addCopies(this.pool, s, this.nodeId)))
+    }
   }
 
   async listMessages(recipient: string): Promise<StoredMessage[]> {
@@ -206,7 +256,7 @@ export class PostgresStore implements Store {
 
   async #query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<any>> {
     this.#open()
-    return this.#guard(this.pool.query(sql, params))
+    return this.#guard(this.pool.query(prepared(sql, params)))
   }
 
   /** a lost database becomes the 503 the doors answer (logged here, with the cause) */

@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg'
 import { DatabaseError } from './errors.js'
+import { ADD_COPIES_FUNCTION } from './send.js'
+import { SHARED_STATE_TABLES } from './shared-state.js'
 
 /**
  * The PostgreSQL schema as numbered steps; a database records the last step applied, every start applies the
@@ -39,6 +41,10 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX sessions_user ON sessions (user_id);
    CREATE INDEX sessions_node ON sessions (node);
    CREATE TABLE presence (user_id text COLLATE "C" PRIMARY KEY, record jsonb NOT NULL);`,
+  // 3: a send in one round trip (send.ts)
+  ADD_COPIES_FUNCTION,
+  // 4: failed logins and dashboard logins, shared by the nodes (shared-state.ts)
+  SHARED_STATE_TABLES,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -1,94 +1,97 @@
-import type { Pool, PoolClient } from 'pg'
+import type { Pool } from 'pg'
 import type { CopyVerdict, NewCopy } from '../store.js'
-import { num } from './db.js'
-import { CHANNEL, messagesHint } from './hints.js'
+import { retried } from './db.js'
+import { CHANNEL, MAX_PAYLOAD } from './hints.js'
 
-interface Counter {
-  inboxMessages: number
-  inboxBytes: number
-  outbox: number
+/**
+ * One send as ONE statement (one round trip, committed on its own): the database function below locks the
+ * counter rows of every sender and recipient involved (creating missing ones first, both in a fixed order, so
+ * two sends never deadlock), judges each copy against them as the embedded store does (507 sender first, then
+ * 410; earlier copies of the send count), inserts the admitted copies, moves the counters and NOTIFYs which boxes
+ * changed (`node`: who sent it, so that it does not hear its own hint). Another node's send to the same users
+ * waits on the row locks, so quotas hold exactly across nodes. An online copy carries no limits (NULLs): it is
+ * stored and counted, never refused.
+ */
+export async function addCopies(pool: Pool, copies: NewCopy[], node?: string): Promise<CopyVerdict[]> {
+  const ms = copies.map((c) => c.message)
+  const limit = (pick: (l: NonNullable<NewCopy['limits']>) => number) => copies.map((c) => (c.limits ? pick(c.limits) : null))
+  const { rows: [row] } = await retried(() => pool.query({
+    name: 'pigeonhole_add_copies',
+    text: 'SELECT pigeonhole_add_copies($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS verdicts',
+    values: [
+      ms.map((m) => m.recipient), ms.map((m) => m.id), ms.map((m) => m.sender), ms.map((m) => m.size), ms.map((m) => m.validUntil),
+      ms.map((m) => JSON.stringify(m)),
+      limit((l) => l.outboxMaxMessages), limit((l) => l.inboxMaxMessages), limit((l) => l.inboxMaxBytes), CHANNEL, node ?? null,
+    ],
+  }))
+  return (row.verdicts as number[]).map((v) => (v === 0 ? 'stored' : (v as 507 | 410)))
 }
 
 /**
- * One send inside its transaction: locks the counter rows of every sender and recipient involved (in a fixed
- * order, so two sends never deadlock), judges each copy against them as the embedded store does (507 sender
- * first, then 410; earlier copies of the send count), inserts the admitted copies, moves the counters and
- * NOTIFYs which boxes changed (`node`: who sent it). Another node's send to the same users waits on the row locks, so quotas hold
- * exactly across nodes.
+ * Schema step 3: the send as a function. The hint it NOTIFYs (hints.ts) names the sending node and the stored
+ * copies, `{"n": node, "m": [[recipient, id], …]}`, or only their boxes, `{"n": node, "r": [recipient, …]}`, or
+ * `{"n": node, "all": true}` when even those would not fit; a send
+ * that stored nothing says nothing. Verdicts: 0 stored, 507 the sender's queue is full, 410 the box is full.
  */
-export async function addCopies(client: PoolClient, copies: NewCopy[], node?: string): Promise<CopyVerdict[]> {
-  const users = usersOf(copies)
-  const counters = await lockCounters(client, users)
-  const before = new Map([...counters].map(([u, c]) => [u, { ...c }]))
-  const stored: NewCopy[] = []
-  const verdicts = copies.map((copy): CopyVerdict => {
-    const { message: m, limits } = copy
-    const sender = counters.get(m.sender)!
-    const inbox = counters.get(m.recipient)!
-    if (limits) {
-      if (sender.outbox >= limits.outboxMaxMessages) return 507
-      if (inbox.inboxMessages + 1 > limits.inboxMaxMessages || inbox.inboxBytes + m.size > limits.inboxMaxBytes) return 410
-    }
-    sender.outbox++
-    inbox.inboxMessages++
-    inbox.inboxBytes += m.size
-    stored.push(copy)
-    return 'stored'
-  })
-  if (stored.length === 0) return verdicts
-  const ms = stored.map((c) => c.message)
-  const changed = [...counters].filter(([u]) => before.get(u)!.outbox !== counters.get(u)!.outbox || before.get(u)!.inboxMessages !== counters.get(u)!.inboxMessages)
-  // one round trip: the copies, the counters and the hint
-  await client.query(
-    `WITH stored AS (
-       INSERT INTO messages (recipient, id, sender, size, valid_until, record)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[])),
-     counted AS (
-       UPDATE counters c SET inbox_messages = d.m, inbox_bytes = d.b, outbox = d.o
-       FROM unnest($7::text[], $8::bigint[], $9::bigint[], $10::bigint[]) AS d(u, m, b, o) WHERE c.user_id = d.u)
-     SELECT pg_notify($11, $12)`,
-    [ms.map((m) => m.recipient), ms.map((m) => m.id), ms.map((m) => m.sender), ms.map((m) => m.size),
-      ms.map((m) => m.validUntil), ms.map((m) => JSON.stringify(m)),
-      changed.map(([u]) => u), changed.map(([, c]) => c.inboxMessages), changed.map(([, c]) => c.inboxBytes), changed.map(([, c]) => c.outbox),
-      CHANNEL, messagesHint(ms.map((m) => [m.recipient, m.id]), node)],
-  )
-  return verdicts
-}
-
-/** the senders and recipients of a send, sorted: the order their counter rows are locked in */
-export const usersOf = (copies: NewCopy[]): string[] => [...new Set(copies.flatMap(({ message: m }) => [m.sender, m.recipient]))].sort()
-
-const NEW_COUNTERS = 'INSERT INTO counters (user_id) SELECT u FROM unnest($1::text[]) AS u ORDER BY u COLLATE "C" ON CONFLICT DO NOTHING'
-
-/**
- * Counter rows are never deleted, so a node remembers whose it has seen and creates the others in their own
- * small transaction before a send: a send's transaction then only locks rows that exist, always in the same
- * order, and two first sends cannot deadlock.
- */
-export class CounterRows {
-  readonly #known = new Set<string>()
-
-  async ensure(pool: Pool, users: string[]): Promise<void> {
-    const missing = users.filter((u) => !this.#known.has(u))
-    if (missing.length === 0) return
-    await pool.query(NEW_COUNTERS, [missing])
-    if (this.#known.size > 100_000) this.#known.clear()
-    for (const u of missing) this.#known.add(u)
-  }
-}
-
-/** Locks the counter rows of `users` (sorted) and reads them; a row still missing is inserted here (a fallback). */
-async function lockCounters(client: PoolClient, users: string[]): Promise<Map<string, Counter>> {
-  const lock = () => client.query(
-    'SELECT user_id, inbox_messages, inbox_bytes, outbox FROM counters WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE',
-    [users],
-  )
-  let { rows } = await lock()
-  if (rows.length < users.length) {
-    await client.query(NEW_COUNTERS, [users])
-    ;({ rows } = await lock())
-  }
-  const counters = new Map<string, Counter>()
-  for (const r of rows) counters.set(r.user_id, { inboxMessages: num(r.inbox_messages), inboxBytes: num(r.inbox_bytes), outbox: num(r.outbox) })
-  return counters
-}
+export const ADD_COPIES_FUNCTION = `
+CREATE FUNCTION pigeonhole_add_copies(
+  recipients text[], ids text[], senders text[], sizes bigint[], valid_until bigint[], records jsonb[],
+  outbox_max bigint[], inbox_max bigint[], inbox_bytes_max bigint[], channel text, node text
+) RETURNS integer[] LANGUAGE plpgsql AS $fn$
+DECLARE
+  -- the users involved, sorted, and their counters at the same positions
+  users text[];
+  queued bigint[];
+  waiting bigint[];
+  waiting_bytes bigint[];
+  s integer;
+  r integer;
+  verdicts integer[] := '{}';
+  kept integer[] := '{}';
+  hint text;
+BEGIN
+  SELECT array_agg(u ORDER BY u) INTO users FROM (SELECT DISTINCT unnest(senders || recipients) COLLATE "C" AS u) AS d;
+  INSERT INTO counters (user_id) SELECT u FROM unnest(users) AS u ORDER BY u COLLATE "C" ON CONFLICT DO NOTHING;
+  SELECT array_agg(c.outbox ORDER BY c.user_id), array_agg(c.inbox_messages ORDER BY c.user_id), array_agg(c.inbox_bytes ORDER BY c.user_id)
+    INTO queued, waiting, waiting_bytes
+    FROM (SELECT * FROM counters WHERE user_id = ANY(users) ORDER BY user_id FOR UPDATE) AS c;
+  -- judged in memory, copy by copy; then one INSERT and one UPDATE for all (a statement per copy cost the most)
+  FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+    s := array_position(users, senders[i]);
+    r := array_position(users, recipients[i]);
+    IF outbox_max[i] IS NOT NULL THEN
+      IF queued[s] >= outbox_max[i] THEN
+        verdicts := verdicts || 507;
+        CONTINUE;
+      END IF;
+      IF waiting[r] + 1 > inbox_max[i] OR waiting_bytes[r] + sizes[i] > inbox_bytes_max[i] THEN
+        verdicts := verdicts || 410;
+        CONTINUE;
+      END IF;
+    END IF;
+    queued[s] := queued[s] + 1;
+    waiting[r] := waiting[r] + 1;
+    waiting_bytes[r] := waiting_bytes[r] + sizes[i];
+    verdicts := verdicts || 0;
+    kept := kept || i;
+  END LOOP;
+  IF cardinality(kept) = 0 THEN
+    RETURN verdicts;
+  END IF;
+  INSERT INTO messages (recipient, id, sender, size, valid_until, record)
+    SELECT recipients[k], ids[k], senders[k], sizes[k], valid_until[k], records[k] FROM unnest(kept) AS k;
+  UPDATE counters AS c SET outbox = n.o, inbox_messages = n.m, inbox_bytes = n.b
+    FROM unnest(users, queued, waiting, waiting_bytes) AS n(u, o, m, b)
+    WHERE c.user_id = n.u AND (c.outbox, c.inbox_messages, c.inbox_bytes) IS DISTINCT FROM (n.o, n.m, n.b);
+  -- json_strip_nulls: a store that names no node sends no "n"
+  hint := json_strip_nulls(json_build_object('n', node, 'm', (SELECT json_agg(json_build_array(recipients[k], ids[k])) FROM unnest(kept) AS k)))::text;
+  IF octet_length(hint) > ${MAX_PAYLOAD} THEN
+    hint := json_strip_nulls(json_build_object('n', node, 'r', (SELECT json_agg(b ORDER BY b) FROM (SELECT DISTINCT recipients[k] COLLATE "C" AS b FROM unnest(kept) AS k) AS d)))::text;
+  END IF;
+  IF octet_length(hint) > ${MAX_PAYLOAD} THEN
+    hint := json_strip_nulls(json_build_object('n', node, 'all', true))::text;
+  END IF;
+  PERFORM pg_notify(channel, hint);
+  RETURN verdicts;
+END
+$fn$;`
