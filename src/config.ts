@@ -64,7 +64,7 @@ export const SESSION_TTL_BOUNDS = { min: 30, max: 86_400 } as const
 
 export class ConfigError extends Error {}
 
-interface Setting {
+export interface Setting {
   env: string
   key: keyof Config
   parse: (raw: string) => Config[keyof Config]
@@ -97,7 +97,7 @@ const text = (raw: string) => {
   return raw
 }
 
-const SETTINGS: Setting[] = [
+export const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_HOST', key: 'host', parse: text },
   { env: 'PIGEONHOLE_PORT', key: 'port', parse: int(0, 65535) },
   { env: 'PIGEONHOLE_DATA_DIR', key: 'dataDir', parse: text },
@@ -263,40 +263,8 @@ function unknownVariables(env: Record<string, string | undefined>): string[] {
     .map((name) => `${name} is not a setting${didYouMean(name, known)}`)
 }
 
-/** the effective configuration with secrets masked, for logs and the dashboard */
-export function describeConfig(config: Config): Array<{ env: string; flag: string; value: string }> {
-  return SETTINGS.map((s) => ({
-    env: s.env,
-    flag: flagName(s.env),
-    value: s.key === 'adminPassword'
-      ? (config.adminPassword ? '•••••• (set)' : '(generated at first start)')
-      : s.key === 'metricsToken' ? (config.metricsToken ? '•••••• (set)' : '(off)')
-      : s.key === 'corsOrigins' ? (config.corsOrigins.length ? config.corsOrigins.join(',') : '(none)')
-      : s.key === 'trustProxy' ? (config.trustProxy.length ? config.trustProxy.join(',') : '(none)')
-      : s.key === 'domain' ? (config.domain ?? '(none)')
-      : s.key === 'peers' ? (config.peers.length ? config.peers.map((p) => p.domain).join(',') : '(none: relay off)')
-      : s.key === 'cirAddress' ? (config.cirAddress ?? '(the HTTP host)')
-      : s.key === 'nodeId' ? (config.nodeId ?? '(host name and port)')
-      : s.key === 'databaseUrl' ? (config.databaseUrl ? maskPassword(config.databaseUrl) : '(none: the embedded store)')
-      : s.key === 'databasePassword' ? (config.databasePassword ? '•••••• (set)' : '(none, or in the URL)')
-      : s.key === 'databaseTimeoutMs' ? (config.databaseTimeoutMs ? `${config.databaseTimeoutMs}` : '0 (no limit)')
-      : s.key === 'offline' ? (config.offline ? 'on' : 'off') : String(config[s.key]),
-  }))
-}
-
 /** the URL with `password` as its password (replacing any), or undefined when it names no user to give it to */
 function withPassword(url: string, password: string): string | undefined {
   const m = /^(postgres(?:ql)?:\/\/)([^:@/?#]+)(?::[^@/?#]*)?@/.exec(url)
   return m ? `${m[1]}${m[2]}:${encodeURIComponent(password)}@${url.slice(m[0].length)}` : undefined
-}
-
-/** a database URL as it may be shown: the password, if any, masked */
-function maskPassword(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '••••••'
-    return decodeURI(u.toString())
-  } catch {
-    return '•••••• (set)'
-  }
 }

@@ -1,4 +1,5 @@
-import { defaultConfig, describeConfig } from '../config.js'
+import { defaultConfig } from '../config.js'
+import { describeConfig } from '../config-describe.js'
 
 export const COMMANDS: Record<string, { usage: string; summary: string; detail?: string }> = {
   serve: {

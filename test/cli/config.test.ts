@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { describeUrl } from '../../src/store/postgres/db.js'
-import { ConfigError, describeConfig, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config.js'
+import { describeConfig } from '../../src/config-describe.js'
 import { tempDir } from '../support/temp.js'
 
 describe('configuration from the environment, flags and secret files', () => {

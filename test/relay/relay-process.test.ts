@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test'
 import { Client } from '../support/client.js'
 import { runCli } from '../support/cli.js'
 import { ensureBundle, exited, type ServerProcess, startProcess } from '../support/process.js'
-import { eventually, type PeerSide, peerSide } from '../support/relay.js'
+import { eventually } from '../support/eventually.js'
+import { type PeerSide, peerSide } from '../support/relay.js'
 
 /** one server of the pair as its own process, configured as an admin would: variables and a peers file */
 function start(side: PeerSide, other: PeerSide): Promise<ServerProcess> {
@@ -66,7 +67,7 @@ describe('two servers as two processes: kill -9 of the sender with relays in fli
         if (sent.body.result.details?.[0]?.code === 202) acked.push(`burst ${i}`)
       }
     })()
-    await eventually(async () => acked.length >= 80, 'alice got 80 answers')
+    await eventually('alice got 80 answers', () => acked.length >= 80)
     a.child.kill('SIGKILL')
     await burst
     await exited(a.child)
@@ -74,13 +75,12 @@ describe('two servers as two processes: kill -9 of the sender with relays in fli
     a = await start(sa, sb) // what waited in its journal goes out at start
     const bob = new Client(b.url, 'bob')
     await bob.loginWith('pull')
-    const bodies = await eventually(async () => {
-      const list = await bob.get('/messages?limit=1000')
-      const ids: string[] = list.body.messages.map((m: { id: string }) => m.id)
-      if (ids.length < acked.length) return undefined
-      const withBodies = await Promise.all(ids.map(async (id) => (await bob.get(`/messages/${id}`)).body.message.body as string))
-      return withBodies
-    }, `bob has the ${acked.length} acknowledged messages`, 15_000)
+    let ids: string[] = []
+    await eventually(`bob has the ${acked.length} acknowledged messages`, async () => {
+      ids = (await bob.get('/messages?limit=1000')).body.messages.map((m: { id: string }) => m.id)
+      return ids.length >= acked.length
+    }, 15_000)
+    const bodies = await Promise.all(ids.map(async (id) => (await bob.get(`/messages/${id}`)).body.message.body as string))
     const counts = new Map<string, number>()
     for (const body of bodies) counts.set(body, (counts.get(body) ?? 0) + 1)
     assert.deepEqual(acked.filter((body) => counts.get(body) !== 1), [], 'every acknowledged message arrived exactly once')

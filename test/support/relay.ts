@@ -47,14 +47,3 @@ export async function startPair(extraA: Partial<Config> = {}, extraB: Partial<Co
   const b = await TestServer.start(relayConfig(sb, [sa], extraB), { dataDir: sb.dataDir })
   return { a, b, sides: [sa, sb] }
 }
-
-/** waits until `check` holds, letting real I/O (the relay's requests) run in between; fails after `ms` */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`${what}: still not so after ${ms} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}

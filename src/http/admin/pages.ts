@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { describeConfig } from '../../config.js'
+import { describeConfig } from '../../config-describe.js'
 import { listUserRows, overview, paginate, recentReports, storeStats, USER_SORTS, type UserSort, userDetail } from '../../core/admin-queries.js'
 import type { Core } from '../../core/context.js'
 import { limitsFor } from '../../core/quotas.js'
