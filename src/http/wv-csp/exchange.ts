@@ -42,7 +42,7 @@ export async function exchange(core: Core, sessions: WvSessions, ids: Ids, addre
     }
     if (!ctx && !refused) {
       try {
-        ctx = { ...base, wv: sessions.authenticate(msg.session.id) }
+        ctx = { ...base, wv: await sessions.authenticate(msg.session.id, msg.version) }
       } catch (err) {
         if (!(err instanceof ImpsError)) throw err
         refused = err

@@ -49,6 +49,8 @@ export function wvSessionsOf(core: Core): WvSessions {
  */
 export class WvSessions {
   readonly #live = new Map<string, WvSession>()
+  /** sessions of another node being taken up: two requests at once take one up once */
+  readonly #opening = new Map<string, Promise<WvSession>>()
 
   /** server TIDs are unique on this node across sessions: S60 drops a TID it has seen before */
   #tid = Date.now()
@@ -72,12 +74,26 @@ export class WvSessions {
     return wv
   }
 
-  /** the live session a SessionID names, marked as seen; the core's 600 (timed out) or 604 otherwise */
-  authenticate(sessionId: string | undefined): WvSession {
-    this.core.sessions.authenticate(sessionId)
+  /**
+   * The live session a SessionID names, marked as seen; the core's 600 (timed out) or 604 otherwise. A phone
+   * session another node started (several nodes on one database, no sticky proxy) is taken up here, its
+   * deliveries queued on this node from now on; it keeps `version`, not its MultiTrans (one transaction per
+   * answer, which every phone takes) nor its CIR channel (bound to the node it was made on).
+   */
+  async authenticate(sessionId: string | undefined, version: Version): Promise<WvSession> {
     const wv = sessionId === undefined ? undefined : this.#live.get(sessionId)
-    if (!wv) throw invalidSession() // a session of another door (a JSON token) is not a WV-CSP session
-    return wv
+    if (wv) {
+      this.core.sessions.authenticate(sessionId)
+      return wv
+    }
+    const session = await this.core.sessions.authenticateAnywhere(sessionId)
+    if (session.door !== 'wv-csp') throw invalidSession() // a session of another door (a JSON token) is not a WV-CSP session
+    let opening = this.#opening.get(session.token)
+    if (!opening) {
+      opening = this.open(session, undefined, version).finally(() => this.#opening.delete(session.token))
+      this.#opening.set(session.token, opening)
+    }
+    return opening
   }
 
   /** the live session a SessionID names, for a CIR HELO; undefined when there is none */
@@ -116,9 +132,15 @@ export class WvSessions {
     // deliveries were dropped for want of room in the queue: list what waits again once it has drained
     if (wv.queue.overflowed && wv.queue.size === 0 && wv.backlog.length === 0) await this.reattach(wv)
     while (wv.backlog.length < room && wv.queue.size > 0) {
-      for (const d of wv.queue.take(1)) wv.backlog.push(...split(d))
+      for (const d of wv.queue.take(1)) for (const one of split(d)) if (await this.#stillWaits(wv, one)) wv.backlog.push(one)
     }
     return wv.backlog.splice(0, room)
+  }
+
+  /** a message queued here may have been confirmed since through another door or node: it is not offered again */
+  async #stillWaits(wv: WvSession, d: Delivery): Promise<boolean> {
+    const m = d.type === 'NewMessage' ? d.message : d.type === 'MessageNotification' ? d.messages[0] : undefined
+    return !m || (await this.core.store.getMessage(wv.session.userId, m.id)) !== undefined
   }
 
   waiting(wv: WvSession): boolean {
