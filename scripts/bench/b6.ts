@@ -5,6 +5,7 @@ import { pool } from './client.js'
 import { userName } from './seed.js'
 import { burst, type Figures, type Options, register, wrongOrMissing } from './scenarios.js'
 import { BenchServer, removeDir } from './server.js'
+import { crossNodeLatency } from './b6-live.js'
 
 /** why B6 cannot run here (no PostgreSQL), or undefined */
 export function b6SkipReason(): string | undefined {
@@ -15,7 +16,8 @@ export function b6SkipReason(): string | undefined {
  * B6: B1's shape against two nodes (two bundle processes) on one throwaway PostgreSQL cluster with fsync and
  * synchronous commit on (PostgreSQL's defaults: a 202 means the commit reached the disk). Half the senders talk
  * to each node; the recipients are offline. Figures: durable messages/s, latency, and CPU per message of the
- * two nodes together and of the database's processes, then every message checked in the database.
+ * two nodes together and of the database's processes, then every message checked in the database; and how long
+ * a message takes from a sender on one node to a stream on the other.
  */
 export async function b6(opts: Options, run: number): Promise<Figures> {
   const { messages, senders: nSenders, recipients: nRecipients } = opts.sizes
@@ -42,10 +44,11 @@ export async function b6(opts: Options, run: number): Promise<Figures> {
     const figures = await burst(both, senders, recipients, messages, `${tag}w`)
     const dbUs = database.usPerMessage(messages)
     for (const c of senders) c.close()
+    const live = await crossNodeLatency(nodes)
     for (const node of nodes) await node.stop()
     const stored = await storedBodies(url)
     return {
-      ...figures,
+      ...figures, ...live,
       databaseUsPerMsg: dbUs, coldMsgsPerSec: cold.msgsPerSec, coldP99Ms: cold.p99Ms, coldServerUsPerMsg: cold.serverUsPerMsg,
       coldDatabaseUsPerMsg: coldDbUs, failures: figures.failures + cold.failures,
       storedWrong: wrongOrMissing(stored, recipients, messages, `${tag}c`) + wrongOrMissing(stored, recipients, messages, `${tag}w`),
