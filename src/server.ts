@@ -8,7 +8,7 @@ import { ensureAdminPassword } from './core/admin-password.js'
 import { type Clock, type Ids, systemClock } from './core/clock.js'
 import type { Peer } from './config-peers.js'
 import { HttpPeerLink } from './http/relay/client.js'
-import { loadOrCreateRelayKey, type RelayKey, RelayKeyError } from './http/relay/keys.js'
+import { checkSharedRelayKey, loadOrCreateRelayKey, type RelayKey, RelayKeyError } from './http/relay/keys.js'
 import { resultOf } from './core/codes.js'
 import { shuttingDown } from './core/refusals.js'
 import type { Core } from './core/context.js'
@@ -64,6 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await store.close()
     throw err instanceof RelayKeyError ? new StartupError(err.message) : err
   }
+  if (relayKey) await checkSharedRelayKey(store, relayKey, log)
   const peerLink = relayKey && ((peer: Peer) => new HttpPeerLink(peer, config.domain!, relayKey.privateKey, clock))
   const core = createCore({ config, store, clock, ids: opts.ids, log, metrics, shared, peerLink })
   const app = createApp(core, { heartbeatMs: opts.heartbeatMs, relayKey })

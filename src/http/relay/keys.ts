@@ -1,6 +1,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { join } from 'node:path'
+import type { Log } from '../../log.js'
+import type { Store } from '../../store/store.js'
 
 export const KEY_FILE = 'relay-key.pem'
 
@@ -65,3 +67,18 @@ function createKeyFile(dataDir: string, path: string): string {
   }
   return pem
 }
+
+/**
+ * Peers pin one key per domain, so every node of a shared database must sign with the same one: the first node
+ * records its public key in the store, and a node with another one says so (its relay requests would be refused).
+ */
+export async function checkSharedRelayKey(store: Store, key: RelayKey, log: Log): Promise<void> {
+  const recorded = await store.getMeta(RELAY_PUBLIC_KEY).catch(() => undefined)
+  if (recorded === undefined) await store.putMeta(RELAY_PUBLIC_KEY, key.publicKey).catch(() => {}) // told again at the next start
+  else if (recorded !== key.publicKey) {
+    log('relay', 'key_differs', {
+      error: `this node's relay key (${key.publicKey}) is not the one peers know this server by (${recorded}): copy relay-key.pem from a node that has it into this node's data directory`,
+    })
+  }
+}
+const RELAY_PUBLIC_KEY = 'relay-public-key'
