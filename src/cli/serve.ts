@@ -12,6 +12,8 @@ export async function serve(config: Config, io: Io): Promise<void> {
     io.out(`dashboard: ${server.url}/admin, password (generated, shown only this once): ${server.generatedAdminPassword}\n`)
   }
   if (server.cir) io.out(`CIR wake-up for phones (STCP) on TCP port ${server.cir.port}\n`)
+  const peers = config.peers.map((p) => p.domain)
+  if (peers.length) io.out(`relay: ${config.domain} writes to ${peers.join(', ')} (pigeonhole relay key prints this server's key for them)\n`)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

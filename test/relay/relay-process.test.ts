@@ -49,6 +49,7 @@ describe('two servers as two processes: kill -9 of the sender with relays in fli
 
   it('alice writes while b.example is down, then again while it is up; a.example is killed mid-relay and restarted: bob has every acknowledged message once', async () => {
     a = await start(sa, sb)
+    assert.match(a.output(), /relay: a\.example writes to b\.example/, 'the start-up lines say the relay is on, and to whom')
     const alice = new Client(a.url, 'alice')
     await alice.login()
     const acked: string[] = []
