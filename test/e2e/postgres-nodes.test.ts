@@ -253,6 +253,17 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await uma.get('/messages')).status, 401)
   })
 
+  it('yara on node 2 blocks xavi, who writes from node 1: node 1 had read her a moment before, and honours the block as soon as it hears of it', async () => {
+    const xavi = await user(node1, 'xavi')
+    const yara = await user(node2, 'yara')
+    await xavi.login()
+    await yara.login()
+    assert.equal((await xavi.send('yara', 'first')).body.result.code, 200, 'node 1 reads yara, and keeps her record')
+    assert.equal((await yara.post('/blocklist', { block: { inUse: true, add: ['xavi'] } })).status, 200)
+    await eventually('node 1 honours the block set on node 2', async () => (await xavi.send('yara', 'again?')).body.result.code === 532, 5000)
+    assert.equal((await xavi.send('yara', 'and again')).body.result.code, 532, 'and keeps honouring it')
+  })
+
   it('node 2 is killed (kill -9): ned, connected there, goes offline for mia on node 1 within his time-to-live', async () => {
     const { watcher: mia, watched: ned, stream } = await watcherOfNode2('mia', 'ned')
     await ned.loginWith('push', { timeToLive: 30 })

@@ -61,6 +61,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
+    store.users.forget(hint.all ? 'all' : hint.users)
     for (const [id, code] of hint.ended) sessionEndedElsewhere(core, id, code)
     for (const id of hint.watching) followSubscriptions(id, hint.node)
     handOn(core, hint).catch(failed('hint'))
@@ -69,7 +70,9 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   }
   const listener = new NotifyListener({
     url: opts.url, channel: CHANNEL, applicationName: `pigeonhole-listen ${opts.nodeId}`.slice(0, 63), log, onHint,
+    onLost: () => store.users.trust(false),
     onListening: () => {
+      store.users.trust(true) // from now on every change to an account is heard
       catchUp(core).catch(failed('catch_up'))
       refresh().catch(failed('refresh'))
     },
@@ -99,6 +102,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   return {
     async close() {
       clearInterval(timer)
+      store.users.trust(false)
       unsubscribe()
       await listener.close()
       await registry.leave().catch(failed('leave'))

@@ -10,6 +10,8 @@ export interface ListenerOptions {
   onHint(payload: string | undefined): void
   /** after every successful LISTEN, the first and each one after a loss: notifications sent meanwhile are lost */
   onListening(): void
+  /** the connection was lost: hints sent from now until the next onListening are not heard */
+  onLost?(): void
   log(event: string, fields: Record<string, unknown>): void
   /** the wait before the first retry after a loss, doubled up to `maxBackoffMs` */
   minBackoffMs?: number
@@ -59,6 +61,7 @@ export class NotifyListener {
       client.end().catch(() => {})
       if (this.#closed) return
       this.opts.log('listen_lost', { error: err ? reason(err) : 'the connection ended', retryMs: this.#backoff })
+      this.opts.onLost?.()
       this.#retry = setTimeout(() => void this.#connect(), this.#backoff)
       this.#backoff = Math.min(this.#backoff * 2, this.opts.maxBackoffMs ?? 5_000)
     }

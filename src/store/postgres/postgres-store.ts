@@ -3,7 +3,8 @@ import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.j
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
 import { describeUrl, num, prepared, reason, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
-import { CHANNEL, reportHint } from './hints.js'
+import { CHANNEL, reportHint, usersHint } from './hints.js'
+import { UserCache } from './user-cache.js'
 import { migrate } from './schema.js'
 import { Batcher, fulfilled } from './batcher.js'
 import { addCopies } from './send.js'
@@ -44,6 +45,8 @@ export class PostgresStore implements Store {
   /** concurrent sends share one round trip and one commit (batcher.ts); so do concurrent reads of accounts */
   readonly #sends = new Batcher<NewCopy[], CopyVerdict[]>((sends) => this.#storeSends(sends))
   readonly #userReads = new Batcher<string, UserRecord | undefined>(async (ids) => fulfilled(await this.#readUsers(ids)))
+  /** accounts read recently; on only while the node's LISTEN connection is up (cluster.ts turns it on) */
+  readonly users = new UserCache()
 
   private constructor(
     readonly pool: pg.Pool,
@@ -86,7 +89,12 @@ export class PostgresStore implements Store {
 
   async getUser(id: string): Promise<UserRecord | undefined> {
     this.#open()
-    return this.#guard(this.#userReads.submit(id))
+    const cached = this.users.get(id)
+    if (cached) return cached
+    const readAt = this.users.generation
+    const user = await this.#guard(this.#userReads.submit(id))
+    if (user) this.users.keep(user, readAt)
+    return user
   }
 
   async #readUsers(ids: string[]): Promise<Array<UserRecord | undefined>> {
@@ -111,12 +119,21 @@ export class PostgresStore implements Store {
     return r.rowCount === 1
   }
 
+  // a change to an account is announced in the same statement: every node forgets its cached copy (user-cache.ts)
   async putUser(user: UserRecord): Promise<void> {
-    await this.#query('INSERT INTO users (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record', [user.id, JSON.stringify(user)])
+    this.users.forget([user.id])
+    await this.#query(
+      'WITH w AS (INSERT INTO users (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record) SELECT pg_notify($3, $4)',
+      [user.id, JSON.stringify(user), CHANNEL, usersHint([user.id], this.nodeId)],
+    )
+    this.users.forget([user.id])
   }
 
   async deleteUser(id: string): Promise<boolean> {
-    return (await this.#query('DELETE FROM users WHERE id = $1', [id])).rowCount === 1
+    this.users.forget([id])
+    const r = await this.#query('WITH gone AS (DELETE FROM users WHERE id = $1 RETURNING 1) SELECT pg_notify($2, $3) FROM gone', [id, CHANNEL, usersHint([id], this.nodeId)])
+    this.users.forget([id])
+    return r.rowCount === 1
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -1,0 +1,46 @@
+import type { UserRecord } from '../../core/types.js'
+
+/** accounts kept at most; past it the cache starts over (a send needs only its sender and recipients) */
+const MAX_USERS = 20_000
+
+/**
+ * Accounts read recently, kept only while this node hears every change to them (its LISTEN connection is up):
+ * every send reads its sender and recipients, and without this each send would cost a second round trip to the
+ * database. Whoever changes an account (any node, the CLI) NOTIFYs its id in the same statement; a lost
+ * connection empties the cache and turns it off until the next LISTEN. A read that began before a change was
+ * heard is not kept (the generation moved), so a stale record never outlives the notification that killed it.
+ */
+export class UserCache {
+  readonly #users = new Map<string, UserRecord>()
+  #trusted = false
+  #generation = 0
+
+  /** on: this node listens and will hear of every change; off: it may miss some */
+  trust(on: boolean): void {
+    this.#trusted = on
+    this.forget('all')
+  }
+
+  /** a copy of the cached record (callers may change what they are handed) */
+  get(id: string): UserRecord | undefined {
+    const user = this.#trusted ? this.#users.get(id) : undefined
+    return user && structuredClone(user)
+  }
+
+  /** where a read starts: what it finds may be kept only if nothing was forgotten since */
+  get generation(): number {
+    return this.#generation
+  }
+
+  keep(user: UserRecord, readAt: number): void {
+    if (!this.#trusted || readAt !== this.#generation) return
+    if (this.#users.size >= MAX_USERS) this.#users.clear()
+    this.#users.set(user.id, structuredClone(user))
+  }
+
+  forget(ids: string[] | 'all'): void {
+    this.#generation++
+    if (ids === 'all') this.#users.clear()
+    else for (const id of ids) this.#users.delete(id)
+  }
+}
