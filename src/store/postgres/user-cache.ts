@@ -21,10 +21,9 @@ export class UserCache {
     this.forget('all')
   }
 
-  /** a copy of the cached record (callers may change what they are handed) */
+  /** the cached record itself: the core never changes a record it was handed (it writes a new one), as the embedded store relies on too */
   get(id: string): UserRecord | undefined {
-    const user = this.#trusted ? this.#users.get(id) : undefined
-    return user && structuredClone(user)
+    return this.#trusted ? this.#users.get(id) : undefined
   }
 
   /** where a read starts: what it finds may be kept only if nothing was forgotten since */
@@ -35,7 +34,7 @@ export class UserCache {
   keep(user: UserRecord, readAt: number): void {
     if (!this.#trusted || readAt !== this.#generation) return
     if (this.#users.size >= MAX_USERS) this.#users.clear()
-    this.#users.set(user.id, structuredClone(user))
+    this.#users.set(user.id, user)
   }
 
   forget(ids: string[] | 'all'): void {
