@@ -100,6 +100,8 @@ const ROWS: Row[] = [
     get: (r) => col('B5W', 'msgsPerSec')(r).map((w, i) => +(w / (r.B5?.[i]?.msgsPerSec ?? NaN)).toFixed(3)).filter((x) => Number.isFinite(x)),
   },
   { figure: 'B5W latency p99', unit: 'ms', target: '≤ 20', ok: (v) => v <= 20, get: col('B5W', 'p99Ms') },
+  { figure: 'B5W door CPU per send in process, XML', unit: 'µs', target: '', ok: () => true, get: col('B5W', 'xmlDoorUs') },
+  { figure: 'B5W door CPU per send in process, WBXML', unit: 'µs', target: '', ok: () => true, get: col('B5W', 'wbxmlDoorUs') },
   { figure: 'B5W server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B5W', 'serverUsPerMsg') },
   { figure: 'B5W poll finding a message p99', unit: 'ms', target: '≤ 10', ok: (v) => v <= 10, get: col('B5W', 'pollP99Ms') },
   { figure: 'B5W stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B5W', 'storedWrong') },

@@ -7,6 +7,7 @@ import { serialize } from '../../src/http/wv-csp/xml/serialize.js'
 import { e, type El } from '../../src/http/wv-csp/xml/tree.js'
 import { bare, WvClient } from '../wv.js'
 import { timedBurst } from './burst.js'
+import { doorCost } from './door-cost.js'
 import { type BenchClient, percentile, pool } from './client.js'
 import { type Figures, type Options, register, verifyBurst, withServer } from './scenarios.js'
 import { body, userName } from './seed.js'
@@ -159,6 +160,7 @@ export async function b5(opts: Options, run: number, enc: Encoding = 'xml'): Pro
         msgsPerSec: warm.msgsPerSec, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, serverUsPerMsg: warm.serverUsPerMsg,
         coldMsgsPerSec: cold.msgsPerSec, coldP99Ms: cold.p99Ms, failures: cold.failures + warm.failures + p.pollFailures,
         pollP50Ms: p.pollP50Ms, pollP99Ms: p.pollP99Ms, xmlUsPerMsg: xmlCost(),
+        ...(enc === 'wbxml' ? await doorCost() : {}),
       }
     })
     figures.storedWrong = verifyBurst(dir, recipients, messages, `${tag}c`) + verifyBurst(dir, recipients, messages, `${tag}w`)
