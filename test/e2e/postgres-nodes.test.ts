@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import pg from 'pg'
 import { AdminHttp } from '../support/admin.js'
 import { Client } from '../support/client.js'
 import { eventually } from '../support/eventually.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
-import { ensureBundle, exited, type ServerProcess, startProcess } from '../support/process.js'
+import { exited, type ServerProcess } from '../support/process.js'
+import { useTwoNodes } from '../support/nodes.js'
 import type { EventStream, SseEvent } from '../support/sse.js'
 
 const cluster = useTestCluster()
@@ -24,29 +22,17 @@ async function nextOf(stream: EventStream, event: string, ms = 10_000): Promise<
 }
 
 describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on node 2', { skip: postgresSkipReason() }, () => {
-  const dirs: string[] = []
-  let url: string
-  let node1: ServerProcess
-  let node2: ServerProcess
-  const start = (node: string) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'pigeonhole-node-'))
-    dirs.push(dataDir)
-    return startProcess([ensureBundle()], {
-      PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dataDir, PIGEONHOLE_REGISTRATION: 'open', PIGEONHOLE_CIR_PORT: 'off',
-      PIGEONHOLE_DATABASE_URL: url, PIGEONHOLE_DATABASE_POOL: '4', PIGEONHOLE_NODE_ID: node, PIGEONHOLE_NODE_HEARTBEAT: '1',
-      PIGEONHOLE_PRESENCE: 'all', PIGEONHOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    })
-  }
+  const nodes = useTwoNodes(cluster, { PIGEONHOLE_PRESENCE: 'all', PIGEONHOLE_ADMIN_PASSWORD: ADMIN_PASSWORD })
   /** a client of the node, with an account made on node 1 (any node would do) */
   const user = async (node: ServerProcess, name: string) => {
     const c = new Client(node.url, name)
-    assert.equal((await new Client(node1.url, name).post('/users', { userId: name, password: c.password })).status, 200)
+    assert.equal((await new Client(nodes.node1.url, name).post('/users', { userId: name, password: c.password })).status, 200)
     return c
   }
   /** a sender logged in on node 1 and a recipient streaming on node 2, once node 1 knows the recipient is online */
   const senderAndStreamingRecipient = async (from: string, to: string) => {
-    const sender = await user(node1, from)
-    const recipient = await user(node2, to)
+    const sender = await user(nodes.node1, from)
+    const recipient = await user(nodes.node2, to)
     await sender.login()
     await recipient.loginWith('push')
     const stream = await recipient.openStream()
@@ -55,15 +41,15 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   }
   /** someone on node 1 with a stream open, watching the presence of someone made to log in on node 2 */
   const watcherOfNode2 = async (watcher: string, watched: string) => {
-    const onNode1 = await user(node1, watcher)
-    const onNode2 = await user(node2, watched)
+    const onNode1 = await user(nodes.node1, watcher)
+    const onNode2 = await user(nodes.node2, watched)
     await onNode1.loginWith('push')
     const stream = await onNode1.openStream()
     await onNode1.post('/presence/subscribe', { users: [watched] })
     return { watcher: onNode1, watched: onNode2, stream }
   }
   const database = async <T>(work: (db: pg.Client) => Promise<T>) => {
-    const db = new pg.Client({ connectionString: url })
+    const db = new pg.Client({ connectionString: nodes.url })
     await db.connect()
     try {
       return await work(db)
@@ -72,19 +58,6 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     }
   }
 
-  before(async () => {
-    url = await (await cluster()).createDatabase()
-    node1 = await start('node1')
-    node2 = await start('node2')
-  })
-  after(async () => {
-    for (const n of [node1, node2]) {
-      n?.child.kill('SIGKILL')
-      if (n) await exited(n.child)
-    }
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
-  })
-
   it('bob, connected to node 2, gets alice\'s message sent on node 1 live on his stream; alice hears 200, not 202', async () => {
     const { sender: alice, recipient: bob, stream } = await senderAndStreamingRecipient('alice', 'bob')
     const sent = await alice.send('bob', 'lunch?')
@@ -92,7 +65,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await nextOf(stream, 'message')).data.body, 'lunch?')
     await alice.send('bob', 'at noon')
     assert.equal((await nextOf(stream, 'message')).data.body, 'at noon', 'the first came once, not twice')
-    const admin = new AdminHttp(node1.url)
+    const admin = new AdminHttp(nodes.node1.url)
     await admin.login(ADMIN_PASSWORD)
     // whether a session is held (an open stream) reaches the other nodes with the next heartbeat
     await eventually('node 1\'s dashboard says which node bob is on', async () => /push, connected on node2/.test((await admin.page('/admin/users/bob')).html))
@@ -100,8 +73,8 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('carol writes to dave while he is offline (202 on node 1); dave connects to node 2 and gets it', async () => {
-    const carol = await user(node1, 'carol')
-    const dave = await user(node2, 'dave')
+    const carol = await user(nodes.node1, 'carol')
+    const dave = await user(nodes.node2, 'dave')
     await carol.login()
     const sent = await carol.send('dave', 'see you tomorrow')
     assert.equal(sent.body.result.details[0].code, 202)
@@ -112,8 +85,8 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('erin on node 1 asks for a report; frank confirms on node 2; the report reaches erin live on node 1, and the message is gone on both', async () => {
-    const erin = await user(node1, 'erin')
-    const frank = await user(node2, 'frank')
+    const erin = await user(nodes.node1, 'erin')
+    const frank = await user(nodes.node2, 'frank')
     await erin.loginWith('push')
     const erinStream = await erin.openStream()
     await frank.loginWith('pull')
@@ -123,16 +96,16 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await frank.post(`/messages/${sent.body.messageId}/delivered`)).body.result.code, 200)
     const report = await nextOf(erinStream, 'report')
     assert.deepEqual([report.data.messageId, report.data.result.code], [sent.body.messageId, 200])
-    const onNode1 = new Client(node1.url, 'frank')
+    const onNode1 = new Client(nodes.node1.url, 'frank')
     await onNode1.loginWith('pull')
     assert.equal((await onNode1.get('/messages')).body.total, 0)
     erin.closeStreams()
   })
 
   it('a message confirmed on node 1 is gone on node 2, where the same user is also logged in', async () => {
-    const gina = await user(node1, 'gina')
-    const hank2 = await user(node2, 'hank')
-    const hank1 = new Client(node1.url, 'hank')
+    const gina = await user(nodes.node1, 'gina')
+    const hank2 = await user(nodes.node2, 'hank')
+    const hank1 = new Client(nodes.node1.url, 'hank')
     await gina.login()
     await hank2.loginWith('pull', { clientId: 'phone' })
     await hank1.loginWith('pull', { clientId: 'desk' })
@@ -188,11 +161,11 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('no stickiness: olga logs in on node 1 and uses her token on node 2 (stream, list); logging out on node 2 ends it on node 1 too', async () => {
-    const olga = await user(node1, 'olga')
-    const pete = await user(node1, 'pete')
+    const olga = await user(nodes.node1, 'olga')
+    const pete = await user(nodes.node1, 'pete')
     await olga.loginWith('push')
     await pete.login()
-    const onNode2 = new Client(node2.url, 'olga')
+    const onNode2 = new Client(nodes.node2.url, 'olga')
     onNode2.token = olga.token
     assert.equal((await onNode2.get('/messages')).status, 200, 'node 2 takes up the session node 1 started')
     const stream = await onNode2.openStream()
@@ -200,14 +173,14 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
     assert.equal((await onNode2.post('/logout')).body.result.code, 200)
     await eventually('node 1 ends the session too', async () => (await olga.get('/messages')).status === 401)
-    assert.equal((await new Client(node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
+    assert.equal((await new Client(nodes.node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
   })
 
   it('vera\'s browser streams from node 2 but subscribes through node 1 (no stickiness): her stream hears of walt all the same', async () => {
-    const vera = await user(node1, 'vera')
-    const walt = await user(node1, 'walt')
+    const vera = await user(nodes.node1, 'vera')
+    const walt = await user(nodes.node1, 'walt')
     await vera.loginWith('push')
-    const streaming = new Client(node2.url, 'vera')
+    const streaming = new Client(nodes.node2.url, 'vera')
     streaming.token = vera.token
     const stream = await streaming.openStream()
     await vera.post('/presence/subscribe', { users: ['walt'] })
@@ -219,7 +192,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     await walt.login()
     assert.deepEqual(await state(), ['walt', true])
     await vera.post('/presence/unsubscribe', { users: ['walt'] })
-    const xena = await user(node1, 'xena')
+    const xena = await user(nodes.node1, 'xena')
     await vera.post('/presence/subscribe', { users: ['xena'] })
     assert.deepEqual(await state(), ['xena', false])
     await walt.post('/presence', { statusText: 'nobody listens' })
@@ -229,8 +202,8 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('rosa\'s phone logs in again on node 2 with the same client id: its old session on node 1 is forced out (601)', async () => {
-    const rosa1 = await user(node1, 'rosa')
-    const rosa2 = new Client(node2.url, 'rosa')
+    const rosa1 = await user(nodes.node1, 'rosa')
+    const rosa2 = new Client(nodes.node2.url, 'rosa')
     await rosa1.loginWith('push', { clientId: 'phone' })
     const old = await rosa1.openStream()
     await rosa2.loginWith('push', { clientId: 'phone' })
@@ -241,10 +214,10 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('an admin disables uma on node 1\'s dashboard while she streams on node 2: her stream there ends with 601', async () => {
-    const uma = await user(node2, 'uma')
+    const uma = await user(nodes.node2, 'uma')
     await uma.loginWith('push')
     const stream = await uma.openStream()
-    const admin = new AdminHttp(node1.url)
+    const admin = new AdminHttp(nodes.node1.url)
     await admin.login(ADMIN_PASSWORD)
     await eventually('node 1 knows uma is online', async () => /Online/.test((await admin.page('/admin/users/uma')).html))
     assert.equal((await admin.action('/admin/users/uma/disable')).status, 303)
@@ -254,8 +227,8 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   })
 
   it('yara on node 2 blocks xavi, who writes from node 1: node 1 had read her a moment before, and honours the block as soon as it hears of it', async () => {
-    const xavi = await user(node1, 'xavi')
-    const yara = await user(node2, 'yara')
+    const xavi = await user(nodes.node1, 'xavi')
+    const yara = await user(nodes.node2, 'yara')
     await xavi.login()
     await yara.login()
     assert.equal((await xavi.send('yara', 'first')).body.result.code, 200, 'node 1 reads yara, and keeps her record')
@@ -271,8 +244,8 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const online = async () => (await nextOf(stream, 'presence')).data.presence[0].online
     assert.equal(await online(), false)
     assert.equal(await online(), true)
-    node2.child.kill('SIGKILL')
-    await exited(node2.child)
+    nodes.node2.child.kill('SIGKILL')
+    await exited(nodes.node2.child)
     const killedAt = Date.now()
     assert.equal(await online(), false, 'mia hears it on her stream')
     assert.ok(Date.now() - killedAt < 30_000, 'within his time-to-live')

@@ -1,52 +1,26 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { textAt } from '../../src/http/wv-csp/xml/tree.js'
 import { WvClient } from '../../scripts/wv.js'
 import { Client } from '../support/client.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
-import { ensureBundle, exited, type ServerProcess, startProcess } from '../support/process.js'
+import { useTwoNodes } from '../support/nodes.js'
 
 const cluster = useTestCluster()
 
 describe('a phone behind a proxy without sticky sessions: it logs in on node 1 and its next requests reach node 2', { skip: postgresSkipReason() }, () => {
-  const dirs: string[] = []
-  let url: string
-  let node1: ServerProcess
-  let node2: ServerProcess
-  const start = (node: string) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'pigeonhole-node-'))
-    dirs.push(dataDir)
-    return startProcess([ensureBundle()], {
-      PIGEONHOLE_PORT: '0', PIGEONHOLE_DATA_DIR: dataDir, PIGEONHOLE_REGISTRATION: 'open', PIGEONHOLE_CIR_PORT: 'off',
-      PIGEONHOLE_DATABASE_URL: url, PIGEONHOLE_DATABASE_POOL: '4', PIGEONHOLE_NODE_ID: node, PIGEONHOLE_NODE_HEARTBEAT: '1',
-    })
-  }
-  before(async () => {
-    url = await (await cluster()).createDatabase()
-    node1 = await start('node1')
-    node2 = await start('node2')
-  })
-  after(async () => {
-    for (const n of [node1, node2]) {
-      n?.child.kill('SIGKILL')
-      if (n) await exited(n.child)
-    }
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
-  })
+  const nodes = useTwoNodes(cluster)
 
   it("bob's phone logs in through node 1; alice's message waits in node 1's queue for its next poll, which reaches node 2; acknowledged there, node 1 does not offer it again", async () => {
-    const alice = new Client(node1.url, 'alice')
-    for (const name of ['alice', 'bob']) assert.equal((await new Client(node1.url, name).post('/users', { userId: name, password: `${name}-password` })).status, 200)
+    const alice = new Client(nodes.node1.url, 'alice')
+    for (const name of ['alice', 'bob']) assert.equal((await new Client(nodes.node1.url, name).post('/users', { userId: name, password: `${name}-password` })).status, 200)
     await alice.login()
-    const phone = new WvClient(node1.url + '/imps', '1.2')
+    const phone = new WvClient(nodes.node1.url + '/imps', '1.2')
     assert.equal((await phone.login('wv:bob', 'bob-password')).txs[0].code, 200)
     const sent = await alice.send('bob', 'waiting for your phone')
     assert.equal(sent.body.result.code, 200, 'bob is logged in')
     // the proxy sends the next requests to the other node: the same phone, the same SessionID
-    const viaNode2 = new WvClient(node2.url + '/imps', '1.2')
+    const viaNode2 = new WvClient(nodes.node2.url + '/imps', '1.2')
     viaNode2.sessionId = phone.sessionId
     const poll = await viaNode2.poll()
     assert.equal(poll.status, 200)
@@ -57,7 +31,7 @@ describe('a phone behind a proxy without sticky sessions: it logs in on node 1 a
     const again = await phone.poll()
     assert.deepEqual(again.txs.map((t) => t.name), [], 'confirmed on node 2: node 1 offers it no more')
 
-    const stranger = new WvClient(node2.url + '/imps', '1.2')
+    const stranger = new WvClient(nodes.node2.url + '/imps', '1.2')
     stranger.sessionId = 'not-a-session-anywhere'
     const refused = await stranger.poll()
     assert.match(refused.text, /<Code>604<\/Code>/, 'an unknown SessionID is still 604 on every node')
