@@ -134,3 +134,26 @@ test('a phone that asked for notify/get gets a MessageNotification, then GetMess
   await phone.poll()
   assert.deepEqual(phone.take().map((n) => [n.name, textAt(n.el, 'ContentData')]), [['NewMessage', 'second']])
 })
+
+test('a phone that lost the answer carrying a NewMessage (it never confirms) is offered it again a minute later; once confirmed, never again', async () => {
+  t = await TestServer.start()
+  const [alice] = await t.users('alice', 'bob')
+  await alice.login()
+  const phone = phoneOf()
+  await phone.login('wv:bob', 'bob-password')
+  phone.take()
+  await alice.send('bob', 'did you get this?')
+  const first = await phone.poll()
+  assert.deepEqual(first.txs.map((x) => x.name), ['NewMessage'])
+  phone.take() // …and the answer is lost on the way: no MessageDelivered
+
+  t.clock.advance(30)
+  assert.deepEqual((await phone.poll()).txs.map((x) => x.name), [], 'not yet: the phone may still be confirming it')
+  t.clock.advance(31)
+  const again = await phone.poll()
+  assert.deepEqual(again.txs.map((x) => x.name), ['NewMessage'], 'a minute on, it comes again')
+  assert.equal(textAt(again.txs[0].el, 'ContentData'), 'did you get this?')
+  await phone.ack(phone.take())
+  t.clock.advance(120)
+  assert.deepEqual((await phone.poll()).txs.map((x) => x.name), [], 'confirmed: it has left the server')
+})

@@ -4,6 +4,7 @@ import type { Delivery } from '../../core/hub.js'
 import { PollQueue } from '../../core/poll-queue.js'
 import { invalidSession } from '../../core/refusals.js'
 import type { Session } from '../../core/sessions.js'
+import type { StoredMessage } from '../../core/types.js'
 import type { Version } from './version.js'
 
 /** what this door keeps beside a core session: its poll queue, the client's limits, and server TIDs */
@@ -23,7 +24,12 @@ export interface WvSession {
   version: Version
   /** the bound CIR channels: each writes a WVCI when the queue stops being empty */
   wakers: Set<() => void>
+  /** messages handed out in an answer and not confirmed yet, by id: offered again if the phone lost that answer */
+  offered: Map<string, { at: number; delivery: Delivery }>
 }
+
+/** how long a phone has to confirm a message it was handed before it is offered again (its answer may have been lost) */
+export const REOFFER_AFTER_MS = 60_000
 
 /** where this node's STCP listener can be reached, while it is up (advertised in ClientCapability) */
 export interface CirEndpoint {
@@ -67,6 +73,7 @@ export class WvSessions {
   async open(session: Session, cookie: string | undefined, version: Version = '1.2'): Promise<WvSession> {
     const wv: WvSession = {
       session, cookie, multiTrans: 1, queue: new PollQueue(), detach: () => {}, backlog: [], reportTids: new Map(), version, wakers: new Set(),
+      offered: new Map(),
     }
     wv.queue = new PollQueue(() => this.wake(wv))
     this.#live.set(session.token, wv)
@@ -134,12 +141,29 @@ export class WvSessions {
     while (wv.backlog.length < room && wv.queue.size > 0) {
       for (const d of wv.queue.take(1)) for (const one of split(d)) if (await this.#stillWaits(wv, one)) wv.backlog.push(one)
     }
-    return wv.backlog.splice(0, room)
+    if (wv.backlog.length === 0) await this.#offerAgain(wv)
+    const out = wv.backlog.splice(0, room)
+    const now = this.core.clock.now()
+    for (const d of out) {
+      const m = messageOf(d)
+      if (m) wv.offered.set(m.id, { at: now, delivery: d })
+    }
+    return out
+  }
+
+  /** what was handed out over a minute ago and still waits: the phone never confirmed it, so it comes again */
+  async #offerAgain(wv: WvSession): Promise<void> {
+    const due = this.core.clock.now() - REOFFER_AFTER_MS
+    for (const [id, { at, delivery }] of wv.offered) {
+      if (at > due) continue
+      wv.offered.delete(id)
+      if (await this.#stillWaits(wv, delivery)) wv.backlog.push(delivery)
+    }
   }
 
   /** a message queued here may have been confirmed since through another door or node: it is not offered again */
   async #stillWaits(wv: WvSession, d: Delivery): Promise<boolean> {
-    const m = d.type === 'NewMessage' ? d.message : d.type === 'MessageNotification' ? d.messages[0] : undefined
+    const m = messageOf(d)
     return !m || (await this.core.store.getMessage(wv.session.userId, m.id)) !== undefined
   }
 
@@ -162,6 +186,11 @@ export class WvSessions {
       },
     }, { holdsSession: false })
   }
+}
+
+/** the message a delivery offers (a NewMessage, or a notification of one), if any */
+function messageOf(d: Delivery): StoredMessage | undefined {
+  return d.type === 'NewMessage' ? d.message : d.type === 'MessageNotification' ? d.messages[0] : undefined
 }
 
 /** a notification of several messages is one MessageNotification transaction per message */
