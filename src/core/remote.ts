@@ -70,3 +70,17 @@ export async function catchUp(core: Core, users: string[] = core.hub.connectedUs
     reportsArrived(core, reports)
   }
 }
+
+/**
+ * Accounts changed elsewhere (another node, the command line): a local session of one that is now disabled or
+ * gone ends at once (601), as it would had the change been made here.
+ */
+export async function accountsChangedElsewhere(core: Core, userIds: string[]): Promise<void> {
+  for (const userId of userIds) {
+    const sessions = core.sessions.ofUser(userId)
+    if (!sessions.length) continue
+    const user = await core.store.getUser(userId)
+    if (user && !user.disabled) continue
+    for (const session of sessions) endSession(core, session, 601)
+  }
+}

@@ -7,6 +7,7 @@ import { eventually } from '../support/eventually.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
 import { exited, type ServerProcess } from '../support/process.js'
 import { useTwoNodes } from '../support/nodes.js'
+import { runCli } from '../support/cli.js'
 import type { EventStream, SseEvent } from '../support/sse.js'
 
 const cluster = useTestCluster()
@@ -224,6 +225,16 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await nextOf(stream, 'session')).data.result.code, 601)
     await stream.ended()
     assert.equal((await uma.get('/messages')).status, 401)
+  })
+
+  it('the admin disables zeno from the command line while he streams on node 2: his stream ends with 601', async () => {
+    const zeno = await user(nodes.node2, 'zeno')
+    await zeno.loginWith('push')
+    const stream = await zeno.openStream()
+    const ran = await runCli(['user', 'disable', 'zeno'], { env: { PIGEONHOLE_DATABASE_URL: nodes.url } })
+    assert.equal(ran.code, 0, ran.err)
+    assert.equal((await nextOf(stream, 'session')).data.result.code, 601)
+    assert.equal((await zeno.get('/messages')).status, 401)
   })
 
   it('yara on node 2 blocks xavi, who writes from node 1: node 1 had read her a moment before, and honours the block as soon as it hears of it', async () => {

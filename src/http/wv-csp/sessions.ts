@@ -164,7 +164,8 @@ export class WvSessions {
   /** a message queued here may have been confirmed since through another door or node: it is not offered again */
   async #stillWaits(wv: WvSession, d: Delivery): Promise<boolean> {
     const m = messageOf(d)
-    return !m || (await this.core.store.getMessage(wv.session.userId, m.id)) !== undefined
+    // a store that cannot answer now is no reason to drop it: the phone de-duplicates, and confirms once
+    return !m || (await this.core.store.getMessage(wv.session.userId, m.id).catch(() => m)) !== undefined
   }
 
   waiting(wv: WvSession): boolean {

@@ -1,6 +1,7 @@
 import type { Core } from '../../core/context.js'
 import type { CoreEvent } from '../../core/bus.js'
 import {
+  accountsChangedElsewhere,
   catchUp, clientLoggedInElsewhere, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere, subscriptionsChangedElsewhere,
 } from '../../core/remote.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
@@ -61,7 +62,9 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
+    // our own writes forgot their records already (putUser); a change elsewhere is forgotten here
     store.users.forget(hint.all ? 'all' : hint.users)
+    if (hint.users.length) accountsChangedElsewhere(core, hint.users).catch(failed('accounts'))
     for (const [id, code] of hint.ended) sessionEndedElsewhere(core, id, code)
     for (const id of hint.watching) followSubscriptions(id, hint.node)
     handOn(core, hint).catch(failed('hint'))

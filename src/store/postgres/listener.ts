@@ -50,8 +50,9 @@ export class NotifyListener {
     const { default: { Client } } = await import('pg')
     const client = new Client({
       connectionString: this.opts.url, application_name: this.opts.applicationName, connectionTimeoutMillis: 10_000,
-      // a connection that died without a word (a cable pulled) is noticed by TCP keep-alives
-      keepAlive: true,
+      // a connection that died without a word (a cable pulled, a NAT that forgot it) is noticed by TCP
+      // keep-alives, probed after 10 s of silence rather than the system's two hours
+      keepAlive: true, keepAliveInitialDelayMillis: 10_000,
     })
     let lost = false
     const onLost = (err?: Error) => {
@@ -78,7 +79,8 @@ export class NotifyListener {
     })
     try {
       await client.connect()
-      await client.query(`LISTEN ${client.escapeIdentifier(this.opts.channel)}`)
+      // a database that takes the connection but never answers must not leave this node deaf for good
+      await withTimeout(client.query(`LISTEN ${client.escapeIdentifier(this.opts.channel)}`), 10_000, 'LISTEN got no answer within 10 s')
     } catch (err) {
       onLost(err as Error)
       return
@@ -89,4 +91,10 @@ export class NotifyListener {
     this.opts.log('listening', { channel: this.opts.channel })
     this.opts.onListening()
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(why)), ms)))
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }
