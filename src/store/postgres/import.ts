@@ -3,6 +3,7 @@ import type { UserRecord } from '../../core/types.js'
 import type { BoxFile } from '../embedded/box.js'
 import { num } from './db.js'
 import { DatabaseError } from './errors.js'
+import { CHANNEL } from './hints.js'
 
 /** what an embedded data directory holds, as `pigeonhole migrate` reads it */
 export interface EmbeddedContents {
@@ -47,6 +48,8 @@ export async function importEmbedded(pool: Pool, contents: EmbeddedContents, opt
     await client.query(RECOUNT)
     const database = await countRows(client)
     checkCounts(before, source, copied, database, opts.merge)
+    // nodes running on this database (a --merge) re-read what waits for their sessions, and forget cached accounts
+    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ all: true })])
     await client.query('COMMIT')
     return { source, copied, database }
   } catch (err) {
