@@ -12,7 +12,7 @@ import { loadOrCreateRelayKey } from '../src/http/relay/keys.js'
 import { BenchClient, EventStream, median, percentile, pool } from './bench/client.js'
 import { BenchServer, removeDir } from './bench/server.js'
 import { userName } from './bench/seed.js'
-import { freePort } from '../test/support/relay.js'
+import { freePort } from '../test/support/free-port.js'
 
 const { values: a } = parseArgs({ options: { messages: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' } } })
 const MESSAGES = Number(a.messages ?? 2000)

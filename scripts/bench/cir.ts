@@ -1,4 +1,4 @@
-import { createServer } from 'node:net'
+import { freePort } from '../../test/support/free-port.js'
 import { encodeWbxml } from '../../src/http/wv-csp/wbxml/encode.js'
 import { decodeWbxml } from '../../src/http/wv-csp/wbxml/decode.js'
 import { parseXml } from '../../src/http/wv-csp/xml/parse.js'
@@ -13,15 +13,6 @@ import { BenchServer, removeDir } from './server.js'
 const CT = 'application/vnd.wv.csp.wbxml'
 const IDLE_CONNECTIONS = 1000
 
-/** a port that was free a moment ago: the server prints only its HTTP URL, so the bench chooses the CIR port */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** a phone's WBXML exchange (1.2); the answer's tree */
 async function post(c: BenchClient, w: WvClient, xml: string) {

@@ -9,7 +9,11 @@ export type Json = Record<string, unknown>
  */
 export async function readJson(c: Context): Promise<Json> {
   const text = await c.req.text()
-  if (!text.trim()) return {}
+  return text.trim() ? parseJsonObject(text) : {}
+}
+
+/** a JSON object from text, or 400 saying what is wrong (for a body read some other way) */
+export function parseJsonObject(text: string): Json {
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { textAt } from '../../src/http/wv-csp/xml/tree.js'
 import { WvClient } from '../../scripts/wv.js'
-import { startPair } from '../support/relay.js'
+import { relaysSettled, startPair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
 
 describe('a phone on a.example and a browser user on b.example write to each other across the relay', () => {
@@ -17,9 +17,7 @@ describe('a phone on a.example and a browser user on b.example write to each oth
     await a.destroy()
     await b.destroy()
   })
-  const settled = async () => {
-    for (let i = 0; i < 3; i++) for (const s of [a, b]) await s.server.core.relay!.idle()
-  }
+  const settled = () => relaysSettled(a, b)
 
   it("alice's phone sends to wv:bob@b.example (202 queued); bob, offline, gets it later from alice@a.example", async () => {
     const phone = new WvClient(a.url + '/imps', '1.2')

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Client } from '../support/client.js'
-import { startPair } from '../support/relay.js'
+import { relaysSettled, startPair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
-
-/** lets both servers' relays finish what they are handing over (each request is real HTTP on loopback) */
-async function settled(...servers: TestServer[]): Promise<void> {
-  for (let round = 0; round < 3; round++) for (const s of servers) await s.server.core.relay!.idle()
-}
 
 describe('two Pigeonhole servers relay offline messages: alice@a.example and bob@b.example', () => {
   let a: TestServer
@@ -31,7 +26,7 @@ describe('two Pigeonhole servers relay offline messages: alice@a.example and bob
       code: 201, text: 'Partially successful',
       details: [{ code: 202, text: 'IM accepted for offline user', users: ['bob@b.example'] }],
     })
-    await settled(a, b)
+    await relaysSettled(a, b)
     assert.equal((await alice.get('/quota')).body.outbox.queued, 0, 'once b.example stored it, it left alice\'s queue')
 
     const login = await bob.loginWith('pull')
@@ -41,7 +36,7 @@ describe('two Pigeonhole servers relay offline messages: alice@a.example and bob
     assert.equal(info.sender, 'alice@a.example')
     assert.equal(info.offline, true)
     assert.equal((await bob.post(`/messages/${info.id}/delivered`)).body.result.code, 200)
-    await settled(b, a)
+    await relaysSettled(b, a)
 
     const [report] = (await alice.get('/reports')).body.reports
     assert.equal(report.messageId, sent.body.messageId)
@@ -53,7 +48,7 @@ describe('two Pigeonhole servers relay offline messages: alice@a.example and bob
   it('bob answers alice@a.example, who is online with a stream: it arrives live, from bob@b.example', async () => {
     const stream = await alice.openStream()
     await bob.send('alice@a.example', 'Yes, at noon')
-    await settled(b, a)
+    await relaysSettled(b, a)
     let e = await stream.next()
     while (e.event !== 'message') e = await stream.next()
     assert.equal(e.data.sender, 'bob@b.example')
@@ -72,7 +67,7 @@ describe('two Pigeonhole servers relay offline messages: alice@a.example and bob
     const blocked = await alice.send('carol@b.example', 'hi carol', { deliveryReport: true })
     const fill = []
     for (let i = 0; i < 4; i++) fill.push((await alice.send('bob@b.example', `note ${i}`, { deliveryReport: true })).body.messageId)
-    await settled(a, b)
+    await relaysSettled(a, b)
     const reports = (await alice.get('/reports')).body.reports as Array<{ messageId: string; result: { code: number } }>
     const codeOf = (id: string) => reports.find((r) => r.messageId === id)?.result.code
     assert.equal(codeOf(unknown.body.messageId), 531)

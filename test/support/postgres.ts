@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from './free-port.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
@@ -130,15 +130,4 @@ async function postgresIds(): Promise<[number, number]> {
   const { stdout } = await run('id', ['-u', 'postgres'])
   const { stdout: gid } = await run('id', ['-g', 'postgres'])
   return [Number(stdout.trim()), Number(gid.trim())]
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 }

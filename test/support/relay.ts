@@ -1,21 +1,11 @@
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from './free-port.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Config } from '../../src/config.js'
 import { loadOrCreateRelayKey } from '../../src/http/relay/keys.js'
 import { TestServer } from './server.js'
 
-/** a free TCP port on loopback now (the servers of a pair must know each other's address before either starts) */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-    probe.once('error', reject)
-  })
-}
 
 /** what one server of a relaying pair needs before it starts: its domain, data dir, port and public key */
 export interface PeerSide {
@@ -46,4 +36,9 @@ export async function startPair(extraA: Partial<Config> = {}, extraB: Partial<Co
   const a = await TestServer.start(relayConfig(sa, [sb], extraA), { dataDir: sa.dataDir })
   const b = await TestServer.start(relayConfig(sb, [sa], extraB), { dataDir: sb.dataDir })
   return { a, b, sides: [sa, sb] }
+}
+
+/** lets each server's relay finish what it hands over, a few rounds, as answers and reports go back and forth */
+export async function relaysSettled(...servers: TestServer[]): Promise<void> {
+  for (let round = 0; round < 3; round++) for (const s of servers) await s.server.core.relay!.idle()
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { startPair } from '../support/relay.js'
+import { relaysSettled, startPair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
 import { launch } from './browser.js'
 import { ChatPage } from './chat-page.js'
@@ -29,7 +29,7 @@ describe('the chat page across two servers, in headless Chromium: alice on a.exa
     await alice.openChat('Bob at B')
     const bubble = await alice.write('Hello across the link')
     await alice.waitForState(bubble, 'accepted for offline delivery')
-    for (let i = 0; i < 3; i++) for (const s of [a, b]) await s.server.core.relay!.idle()
+    await relaysSettled(a, b)
 
     const bob = b.client('bob')
     await bob.loginWith('pull')

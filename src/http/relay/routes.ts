@@ -2,10 +2,10 @@ import { Hono } from 'hono'
 import type { Core } from '../../core/context.js'
 import { resultOf } from '../../core/codes.js'
 import { acceptRelayedMessages, acceptRelayedReports } from '../../core/relay/inbound.js'
-import { badRequest, notAJsonObject, notJson, relayForbidden } from '../../core/refusals.js'
+import { badRequest, relayForbidden } from '../../core/refusals.js'
 import { answer } from '../render.js'
 import { originOf } from '../request-origin.js'
-import type { Json } from '../validate.js'
+import { type Json, parseJsonObject } from '../validate.js'
 import { pinnedKey, type RelayKey } from './keys.js'
 import { ReplayGuard } from './replay-guard.js'
 import { checkClaim, checkSignature, signResponse } from './signature.js'
@@ -85,6 +85,7 @@ async function inTurn(turns: Map<string, Promise<unknown>>, key: string, fn: () 
   }
 }
 
+/** the body as UTF-8 text (a body that is not is refused, not patched with U+FFFD), then a JSON object */
 function parseObject(bytes: Uint8Array): Json {
   let text: string
   try {
@@ -92,13 +93,5 @@ function parseObject(bytes: Uint8Array): Json {
   } catch {
     throw badRequest('the body is not UTF-8')
   }
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (err) {
-    throw notJson((err as Error).message)
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notAJsonObject()
-  return value as Json
+  return parseJsonObject(text)
 }
-
