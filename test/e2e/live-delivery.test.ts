@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { get } from 'node:http'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { TestServer } from '../support/server.js'
+import { eventually } from '../support/eventually.js'
 
 describe('live delivery over the event stream', () => {
   let srv: TestServer
@@ -167,7 +168,7 @@ describe('live delivery over the event stream', () => {
     assert.equal((await alice.send('bob', 'still there')).body.result.code, 200)
     await stream.next()
     stream.close()
-    await waitFor(() => srv.server.core.hub.sinkCount() === 0)
+    await eventually('the server processed the disconnect', () => srv.server.core.hub.sinkCount() === 0, 3000)
     srv.clock.advance(61)
     const presence = await alice.get('/presence/bob')
     assert.equal(presence.body.online, false)
@@ -216,7 +217,7 @@ describe('a client that stops reading', () => {
           resolve(res)
         }),
       )
-      await waitFor(() => srv.server.core.hub.sinkCount() === 1)
+      await eventually('one stream is left', () => srv.server.core.hub.sinkCount() === 1, 3000)
       const big = 'x'.repeat(60_000)
       let first: string | undefined
       for (let i = 0; i < 400 && srv.server.core.hub.sinkCount() > 0; i++) {
@@ -241,7 +242,7 @@ describe('shutdown', () => {
     await carol.loginWith('push')
     const streams = []
     for (let i = 0; i < 100; i++) streams.push(await carol.openStream())
-    await waitFor(() => srv.server.core.hub.sinkCount() === 100)
+    await eventually('all 100 streams are attached', () => srv.server.core.hub.sinkCount() === 100, 3000)
     const sent = await alice.send('bob', 'kept across shutdown')
     const started = Date.now()
     await srv.server.close()
@@ -256,12 +257,3 @@ describe('shutdown', () => {
     await again.destroy()
   })
 })
-
-/** waits (in real time, bounded) for the server to have processed a disconnect it has no way to announce */
-async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}

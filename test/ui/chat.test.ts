@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext } from 'playwright-core'
+import { eventually } from '../support/eventually.js'
 import { TestServer } from '../support/server.js'
 import { launch, Shots } from './browser.js'
 import { ChatPage } from './chat-page.js'
-
-/** waits (real time, bounded) for something only the server can tell */
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`still not true after ${ms} ms: ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 describe('the chat page in headless Chromium: alice and bob, each in a browser of their own', () => {
   let srv: TestServer
@@ -63,7 +55,7 @@ describe('the chat page in headless Chromium: alice and bob, each in a browser o
     assert.equal(await received.locator('.body').innerText(), 'Are you coming tonight?\nI can bring the cake.', 'two lines, as text')
     assert.match(await received.locator('.meta').textContent() ?? '', /^sent while you were away · sent 1 Jan, 00:00$/, 'with the time it was sent')
     await alice.waitForState(bubble, 'delivered')
-    await until('the message leaves the server', async () => (await srv.server.core.store.listMessages('bob')).length === 0)
+    await eventually('the message leaves the server', async () => (await srv.server.core.store.listMessages('bob')).length === 0)
     assert.equal(await bob.page.title(), 'Pigeonhole')
 
     await bob.page.reload()
@@ -101,7 +93,7 @@ describe('the chat page in headless Chromium: alice and bob, each in a browser o
     await alice.waitForPresence('Bob', /^busy — in a meeting$/)
 
     await bob.page.close()
-    await until("the server sees bob's stream closed", () => srv.server.core.sessions.ofUser('bob').every((s) => s.holds === 0))
+    await eventually("the server sees bob's stream closed", () => srv.server.core.sessions.ofUser('bob').every((s) => s.holds === 0))
     await srv.server.sweep()
     assert.equal(await alice.presenceOf('Bob'), 'busy — in a meeting', 'still within his time-to-live')
     srv.clock.advance(srv.config.sessionTtlSeconds + 1)
