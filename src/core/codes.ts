@@ -64,7 +64,10 @@ export class ImpsError extends Error {
   }
 }
 
-/** the Result a refusal reads as, for an answer that carries it rather than throws it */
+/** the Result a refusal reads as: its sentence, and as a detail the users it names (an unknown recipient, say) */
 export function resultOf(err: ImpsError): Result {
-  return result(err.code, err.message)
+  const r = result(err.code, err.message)
+  const users = (err.extra as { users?: string[] }).users
+  if (users) r.details = [{ code: err.code, text: CODES[err.code].text, users }]
+  return r
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { sameToken } from '../core/admin-sessions.js'
+import { bearerToken } from './middleware.js'
 import type { Core } from '../core/context.js'
 import type { Histogram } from '../core/metrics.js'
 
@@ -12,7 +13,7 @@ export function metricsRoutes(core: Core): Hono {
   app.get('/metrics', async (c) => {
     const token = core.config.metricsToken
     if (!token) return c.text('Not found', 404)
-    const given = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1]
+    const given = bearerToken(c)
     if (!sameToken(given, token)) {
       c.header('WWW-Authenticate', 'Bearer realm="pigeonhole metrics"')
       return c.text('Unauthorized: send the metrics token as "Authorization: Bearer <token>"\n', 401)

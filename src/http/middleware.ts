@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { ImpsError, result, resultOf } from '../core/codes.js'
+import { ImpsError, resultOf } from '../core/codes.js'
 import { internalError } from '../core/refusals.js'
 import type { Core } from '../core/context.js'
 import type { Session } from '../core/sessions.js'
@@ -11,11 +11,13 @@ import { originOf } from './request-origin.js'
 
 export type ApiEnv = { Variables: { session: Session } }
 
+/** the token of an `Authorization: Bearer …` header */
+export const bearerToken = (c: Context): string | undefined => c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1]
+
 /** the session a bearer token names (or, where allowed, `?access_token=` for EventSource) */
 export function sessionAuth(core: Core, { allowQueryToken = false } = {}): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization')
-    let token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
+    let token = bearerToken(c)
     if (!token && allowQueryToken) token = c.req.query('access_token')
     c.set('session', await authenticated(core, token))
     await next()
@@ -101,7 +103,8 @@ export function securityHeaders(behindProxy: boolean): MiddlewareHandler {
   const plain = defaultHeaders(SECURITY_HEADERS)
   if (!behindProxy) return plain // nothing else can say a request came over TLS
   const secure = defaultHeaders({ ...SECURITY_HEADERS, ...HSTS })
-  return (c, next) => (originOf(c).https ? secure(c, next) : plain(c, next))
+  // only a proxy's X-Forwarded-Proto can say https: without one, the origin need not be worked out
+  return (c, next) => (c.req.header('x-forwarded-proto') && originOf(c).https ? secure(c, next) : plain(c, next))
 }
 
 /**
@@ -122,11 +125,9 @@ export function requestLog(log: Log): MiddlewareHandler {
 export function errorHandler(log: Log) {
   return (err: Error, c: Context): Response => {
     if (err instanceof ImpsError) {
-      const { users, retryAfter, ...fields } = err.extra as { users?: string[]; retryAfter?: number }
+      const { users: _named, retryAfter, ...fields } = err.extra as { users?: string[]; retryAfter?: number }
       if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter))
-      const r = result(err.code, err.message)
-      if (users) r.details = [{ code: err.code, text: result(err.code).text, users }]
-      return answer(c, r, fields)
+      return answer(c, resultOf(err), fields)
     }
     log('http', 'error', { path: c.req.path, error: err.stack ?? String(err) })
     return answer(c, resultOf(internalError()))

@@ -1,4 +1,4 @@
-import { CODES, type Detail, ImpsError, type Result } from '../../core/codes.js'
+import { CODES, type Detail, type ImpsError, type Result, resultOf } from '../../core/codes.js'
 import { e, type El } from './xml/tree.js'
 
 /** WV-CSP codes the core's table does not hold, used by this door only */
@@ -40,8 +40,7 @@ export function fromCore(r: Result, writeId: (id: string) => string): WvResult {
 
 /** a refusal thrown by the core (or this door) as a result */
 export function fromError(err: ImpsError, writeId: (id: string) => string): WvResult {
-  const users = (err.extra as { users?: string[] }).users
-  return { code: err.code, text: err.message, ...(users ? { details: [{ code: err.code, text: CODES[err.code].text, users: users.map(writeId) }] } : {}) }
+  return fromCore(resultOf(err), writeId)
 }
 
 /** `Result(Code, Description, DetailedResult*)`; always nested as `<Result><Code>` (never IV's bare Code) */
