@@ -38,6 +38,7 @@ export class UserCache {
   }
 
   forget(ids: string[] | 'all'): void {
+    if (ids !== 'all' && ids.length === 0) return // a hint about messages only: no read in flight need be thrown away
     this.#generation++
     if (ids === 'all') this.#users.clear()
     else for (const id of ids) this.#users.delete(id)
