@@ -34,6 +34,12 @@ export class Relay {
     for (const queue of this.#queues.values()) queue.wake()
   }
 
+  /** one peer's state as its queue knows it (no store reads); undefined for a domain that is no peer */
+  status(domain: string): PeerStatus | undefined {
+    const q = this.#queues.get(domain)
+    return q && { ...q.status }
+  }
+
   /** each peer's state, with what waits for it now (messages and reports) */
   async statuses(): Promise<Array<PeerStatus & { queued: { messages: number; reports: number } }>> {
     return Promise.all([...this.#queues.values()].map(async (q) => {

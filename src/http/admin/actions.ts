@@ -43,7 +43,7 @@ export function actionRoutes(core: Core): Hono<AdminEnv> {
     const domain = c.req.param('domain').toLowerCase()
     if (!core.relay?.isPeer(domain)) return done(c, '/admin', 'error', `${domain} is not a relay peer of this server.`)
     await core.relay.retryNow(domain)
-    const [peer] = (await core.relay.statuses()).filter((p) => p.domain === domain)
+    const peer = core.relay.status(domain)!
     return peer.reachable
       ? done(c, '/admin', 'ok', `${domain} took everything that waited for it.`)
       : done(c, '/admin', 'error', `${domain} is still unreachable: ${peer.lastError}`)

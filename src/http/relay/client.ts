@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js'
 import { BatchRefused, type PeerLink, type RelayVerdict } from '../../core/relay/peer-link.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { pinnedKey } from './keys.js'
-import { checkResponse, nonceOf, signRequest } from './signature.js'
+import { checkResponse, newNonce, signRequest } from './signature.js'
 import { decodeVerdicts, encodeMessages, encodeReports } from './wire.js'
 
 /** how long one request to a peer may take before it counts as failed (and is retried later) */
@@ -36,7 +36,8 @@ export class HttpPeerLink implements PeerLink {
   async #post(path: string, json: unknown): Promise<Record<string, unknown>> {
     const url = new URL(this.peer.url + path)
     const body = Buffer.from(JSON.stringify(json))
-    const signed = signRequest({ method: 'POST', path: url.pathname, body }, this.ourDomain, this.key, this.clock.now())
+    const nonce = newNonce()
+    const signed = signRequest({ method: 'POST', path: url.pathname, body }, this.ourDomain, this.key, this.clock.now(), nonce)
     let res: Response
     try {
       res = await fetch(url, {
@@ -60,7 +61,7 @@ export class HttpPeerLink implements PeerLink {
       const checked = checkResponse(res.status, {
         contentDigest: res.headers.get('content-digest') ?? undefined,
         signatureInput: res.headers.get('signature-input') ?? undefined, signature: res.headers.get('signature') ?? undefined,
-      }, bytes, { keyId: this.peer.domain, key: this.#peerKey, nonce: nonceOf(signed['Signature-Input']) })
+      }, bytes, { keyId: this.peer.domain, key: this.#peerKey, nonce })
       if (!checked.ok) throw new Error(`${this.peer.domain}: ${checked.why}`)
     } else {
       const said = `${this.peer.domain} answered ${res.status}: ${(parsed.result as { text?: string } | undefined)?.text ?? text.slice(0, 120)}`

@@ -85,11 +85,13 @@ async function inTurn(turns: Map<string, Promise<unknown>>, key: string, fn: () 
   }
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /** the body as UTF-8 text (a body that is not is refused, not patched with U+FFFD), then a JSON object */
 function parseObject(bytes: Uint8Array): Json {
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = STRICT_UTF8.decode(bytes)
   } catch {
     throw badRequest('the body is not UTF-8')
   }

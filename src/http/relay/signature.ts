@@ -24,11 +24,11 @@ function signatureBase(method: string, path: string, date: string, digest: strin
 }
 
 /** the headers that sign a request from `keyId` (our domain) at `now` */
-export function signRequest(parts: SignedParts, keyId: string, key: KeyObject, now: number): Record<string, string> {
+export function signRequest(parts: SignedParts, keyId: string, key: KeyObject, now: number, nonce = newNonce()): Record<string, string> {
   const date = new Date(now).toUTCString()
   const digest = contentDigest(parts.body)
   // Ed25519 signs deterministically: the nonce makes every request unique, so a retry is never a replay
-  const params = `${COVERED};created=${Math.floor(now / 1000)};nonce="${randomBytes(16).toString('base64url')}";keyid="${keyId}";alg="ed25519"`
+  const params = `${COVERED};created=${Math.floor(now / 1000)};nonce="${nonce}";keyid="${keyId}";alg="ed25519"`
   const signature = sign(null, Buffer.from(signatureBase(parts.method, parts.path, date, digest, params)), key).toString('base64')
   return { Date: date, 'Content-Digest': digest, 'Signature-Input': `sig1=${params}`, Signature: `sig1=:${signature}:` }
 }
@@ -119,7 +119,7 @@ export function checkResponse(
   return { ok: true, value: true }
 }
 
-/** the nonce of a request's Signature-Input (what its answer is bound to) */
-export function nonceOf(signatureInput: string): string {
-  return /;nonce="([^"]+)"/.exec(signatureInput)?.[1] ?? ''
+/** a request's nonce: 16 random bytes, base64url */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64url')
 }
