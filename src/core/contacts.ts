@@ -5,7 +5,7 @@ import { invalidListName, listExists, listTooLong, noSuchList, tooManyLists } fr
 import type { Contact, ContactList, UserRecord } from './types.js'
 
 export const DEFAULT_LIST = 'default'
-const LIST_NAME = /^[a-z0-9~][a-z0-9._~-]{0,63}$/
+export const LIST_NAME = /^[a-z0-9~][a-z0-9._~-]{0,63}$/
 const MAX_LISTS = 20
 const MAX_CONTACTS = 500
 

@@ -6,11 +6,20 @@ import { dropReason, pendingFor } from './delivery.js'
 import type { NewCopy } from './ports.js'
 import { copyLimits, relayLimits } from './quotas.js'
 import { remoteDomain } from './relay/address.js'
-import { messageTooLarge, noSuchMessage, unsupportedMediaType } from './refusals.js'
+import { messageTooLarge, noSuchMessage, notAMessageId, unsupportedMediaType } from './refusals.js'
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
 import { writing } from './storage-failure.js'
 import type { StoredMessage } from './types.js'
+
+/** what a message or report id looks like (ours are nanoids; a relay peer's follow the same rule) */
+export const MESSAGE_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+/** a message id as a client gave it, or 426 */
+export function checkMessageId(raw: string): string {
+  if (!MESSAGE_ID.test(raw)) throw notAMessageId(raw)
+  return raw
+}
 
 export interface SendRequest {
   to: string[]

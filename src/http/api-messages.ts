@@ -1,15 +1,14 @@
 import { Hono } from 'hono'
 import type { Core } from '../core/context.js'
 import { normaliseAddress } from '../core/relay/address.js'
-import { getMessage, listMessages, messageDelivered, rejectMessage, sendMessage } from '../core/messaging.js'
-import { badParameter, noSuchReport, notAMessageId } from '../core/refusals.js'
+import { checkMessageId, getMessage, listMessages, MESSAGE_ID, messageDelivered, rejectMessage, sendMessage } from '../core/messaging.js'
+import { badParameter, noSuchReport } from '../core/refusals.js'
 import { acknowledgeReport, listReports } from '../core/reports.js'
 import { type ApiEnv, sessionAuth } from './middleware.js'
 import { answer, deliveryReport, messageInfo, messageWithBody } from './render.js'
 import { optBool, optInt, optStr, optStrArray, readJson, str } from './validate.js'
 
 const MAX_RECIPIENTS = 50
-const ID = /^[A-Za-z0-9_-]{1,64}$/
 
 /** SendMessage, GetMessageList, GetMessage, MessageDelivered, RejectMessage, delivery reports */
 export function messageRoutes(core: Core): Hono<ApiEnv> {
@@ -47,17 +46,17 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
   })
 
   api.get('/messages/:id', auth, async (c) => {
-    const m = await getMessage(core, c.get('session').userId, messageId(c.req.param('id')))
+    const m = await getMessage(core, c.get('session').userId, checkMessageId(c.req.param('id')))
     return answer(c, 200, { message: messageWithBody(m) })
   })
 
   api.post('/messages/:id/delivered', auth, async (c) => {
-    await messageDelivered(core, c.get('session').userId, messageId(c.req.param('id')))
+    await messageDelivered(core, c.get('session').userId, checkMessageId(c.req.param('id')))
     return answer(c, 200)
   })
 
   api.post('/messages/:id/reject', auth, async (c) => {
-    await rejectMessage(core, c.get('session').userId, messageId(c.req.param('id')))
+    await rejectMessage(core, c.get('session').userId, checkMessageId(c.req.param('id')))
     return answer(c, 200)
   })
 
@@ -68,15 +67,10 @@ export function messageRoutes(core: Core): Hono<ApiEnv> {
 
   api.post('/reports/:id/ack', auth, async (c) => {
     const id = c.req.param('id')
-    if (!ID.test(id)) throw noSuchReport(id)
+    if (!MESSAGE_ID.test(id)) throw noSuchReport(id)
     await acknowledgeReport(core, c.get('session').userId, id)
     return answer(c, 200)
   })
 
   return api
-}
-
-function messageId(raw: string): string {
-  if (!ID.test(raw)) throw notAMessageId(raw)
-  return raw
 }

@@ -1,5 +1,6 @@
 import type { RelayedMessage, RelayedReport } from '../../core/relay/inbound.js'
 import { REPORTABLE } from '../../core/relay/inbound.js'
+import { MESSAGE_ID } from '../../core/messaging.js'
 import { parseAddress, qualify } from '../../core/relay/address.js'
 import type { RelayVerdict } from '../../core/relay/peer-link.js'
 import { badParameter } from '../../core/refusals.js'
@@ -16,7 +17,6 @@ import { type Json, optBool, optInt, str } from '../validate.js'
  */
 /** more than a batch of ours holds (BATCH.messages), for a peer of a later version that sends larger ones */
 export const MAX_BATCH = 500
-const ID = /^[A-Za-z0-9_-]{1,64}$/
 
 export function encodeMessages(messages: StoredMessage[], ourDomain: string): Json {
   return {
@@ -86,7 +86,7 @@ function entries(o: Json, key: string): Json[] {
 
 function id(e: Json, key: string, at: string): string {
   const v = str(e, key, { max: 64 })
-  if (!ID.test(v)) throw badParameter(`${at}.${key} "${v}" is not a message id (1–64 letters, digits, _ or -)`)
+  if (!MESSAGE_ID.test(v)) throw badParameter(`${at}.${key} "${v}" is not a message id (1–64 letters, digits, _ or -)`)
   return v
 }
 

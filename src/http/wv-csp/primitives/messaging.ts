@@ -1,6 +1,6 @@
 import { setCapabilities } from '../../../core/login.js'
-import { getMessage, listMessages, messageDelivered, rejectMessage, sendMessage } from '../../../core/messaging.js'
-import { badParameter, notAMessageId } from '../../../core/refusals.js'
+import { checkMessageId, getMessage, listMessages, messageDelivered, rejectMessage, sendMessage } from '../../../core/messaging.js'
+import { badParameter } from '../../../core/refusals.js'
 import type { Ctx } from '../context.js'
 import { messageInfo } from '../render.js'
 import { fromCore, NO_GROUPS, ok, resultEl, statusEl, type WvDetail, type WvResult, wvResult } from '../results.js'
@@ -9,13 +9,7 @@ import { intAt } from './session.js'
 import { listMembers } from './lists.js'
 
 const MAX_RECIPIENTS = 50
-const ID = /^[A-Za-z0-9_-]{1,64}$/
-
-function messageId(raw: string | undefined): string {
-  const id = (raw ?? '').trim()
-  if (!ID.test(id)) throw notAMessageId(id)
-  return id
-}
+const messageId = (raw: string | undefined): string => checkMessageId((raw ?? '').trim())
 
 /**
  * SendMessage-Request: recipients are users and the sender's own contact lists (their members); the core judges

@@ -1,3 +1,4 @@
+import { LIST_NAME } from '../../../core/contacts.js'
 import { AVAILABILITIES, presenceOfMany, STATUS_TEXT_MAX, subscribePresence, unsubscribePresence, updatePresence } from '../../../core/presence.js'
 import type { Availability } from '../../../core/types.js'
 import type { Ctx } from '../context.js'
@@ -18,7 +19,7 @@ function who(ctx: Ctx, p: El): { users: string[]; lists: string[]; unknown: stri
   const lists: string[] = []
   for (const l of children(p, 'ContactList')) {
     const list = ctx.ids.list(l.text)
-    if (list && list.owner === ctx.wv.session.userId && /^[a-z0-9~][a-z0-9._~-]{0,63}$/i.test(list.name)) lists.push(list.name)
+    if (list && list.owner === ctx.wv.session.userId && LIST_NAME.test(list.name.toLowerCase())) lists.push(list.name)
   }
   return { users: [...users].slice(0, 500), lists: lists.slice(0, 20), unknown }
 }
