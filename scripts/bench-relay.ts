@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadOrCreateRelayKey } from '../src/http/relay/keys.js'
-import { BenchClient, EventStream, median, percentile, pool } from './bench/client.js'
+import { BenchClient, median, pool } from './bench/client.js'
+import { crossNodeLatency } from './bench/b6-live.js'
 import { BenchServer, removeDir } from './bench/server.js'
 import { userName } from './bench/seed.js'
 import { freePort } from '../test/support/free-port.js'
@@ -99,21 +100,8 @@ async function r2(): Promise<Record<string, number>> {
   const [sa, sb] = [await side('a.example'), await side('b.example')]
   const [a, b] = [await start(sa, sb), await start(sb, sa)]
   try {
-    const [alice] = await users(a, 'alice', 1, true)
-    const [bob] = await users(b, 'bob', 1, true)
-    let arrived: ((at: number) => void) | undefined
-    const stream = await EventStream.open(bob, (event, _data, at) => { if (event === 'message') arrived?.(at) })
-    const latencies: number[] = []
-    for (let i = 0; i < SAMPLES + 20; i++) {
-      const got = new Promise<number>((resolve) => (arrived = resolve))
-      const t0 = performance.now()
-      await alice.call('POST', '/messages', { to: [`${userName('bob', 0)}@b.example`], body: `live ${i}` })
-      const at = await got
-      if (i >= 20) latencies.push(at - t0) // the first ones warm both servers up
-    }
-    stream.close()
-    latencies.sort((x, y) => x - y)
-    return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) }
+    const live = await crossNodeLatency([a, b], SAMPLES, 20, 'xnode-bob@b.example')
+    return { p50Ms: live.liveP50Ms, p99Ms: live.liveP99Ms, lost: live.liveFailures }
   } finally {
     await a.stop()
     await b.stop()
