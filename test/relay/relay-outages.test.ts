@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { before, describe, it } from 'node:test'
 import { AdminHttp } from '../support/admin.js'
 import type { Client } from '../support/client.js'
-import { type PeerSide, startPair } from '../support/relay.js'
+import { type PeerSide, usePair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
 
 describe('the relay across outages: the peer down, back, retried, expired; nothing lost, nothing twice', () => {
+  const pair = usePair({ outboxMaxMessages: 4, adminPassword: 'admin-password' })
   let a: TestServer
   let b: TestServer
   let sideB: PeerSide
   let alice: Client
   before(async () => {
-    ;({ a, b, sides: [, sideB] } = await startPair({ outboxMaxMessages: 4, adminPassword: 'admin-password' }))
+    ;({ a, b, sides: [, sideB] } = pair)
     ;[alice] = await a.users('alice')
     await b.users('bob')
     await alice.login()
-  })
-  after(async () => {
-    await a.destroy()
-    await b.destroy()
   })
   const relay = () => a.server.core.relay!
   const peerB = async () => (await relay().statuses())[0]
@@ -51,7 +48,7 @@ describe('the relay across outages: the peer down, back, retried, expired; nothi
   })
 
   it('b.example comes back: the queue goes out once, in order, and empties', async () => {
-    b = await b.restart({ port: sideB.port })
+    b = pair.b = await b.restart({ port: sideB.port })
     await relay().retryNow()
     assert.equal((await peerB()).reachable, true)
     assert.deepEqual((await peerB()).queued, { messages: 0, reports: 0 })
@@ -87,6 +84,6 @@ describe('the relay across outages: the peer down, back, retried, expired; nothi
     assert.deepEqual(report.result, { code: 542, text: 'Message has expired' })
     assert.equal(report.recipient, 'bob@b.example')
     assert.deepEqual(await a.server.core.store.waitingAt('b.example'), [])
-    b = await b.restart({ port: sideB.port })
+    b = pair.b = await b.restart({ port: sideB.port })
   })
 })

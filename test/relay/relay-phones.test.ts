@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { before, describe, it } from 'node:test'
 import { textAt } from '../../src/http/wv-csp/xml/tree.js'
 import { WvClient } from '../../scripts/wv.js'
-import { relaysSettled, startPair } from '../support/relay.js'
+import { relaysSettled, usePair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
 
 describe('a phone on a.example and a browser user on b.example write to each other across the relay', () => {
+  const pair = usePair()
   let a: TestServer
   let b: TestServer
   before(async () => {
-    ;({ a, b } = await startPair())
+    ;({ a, b } = pair)
     await a.users('alice')
     await b.users('bob')
-  })
-  after(async () => {
-    await a.destroy()
-    await b.destroy()
   })
   const settled = () => relaysSettled(a, b)
 

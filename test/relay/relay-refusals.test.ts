@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { createServer } from 'node:http'
-import { after, before, describe, it } from 'node:test'
+import { before, describe, it } from 'node:test'
 import { createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEY_FILE } from '../../src/http/relay/keys.js'
 import { signRequest, signResponse } from '../../src/http/relay/signature.js'
-import { type PeerSide, peerSide, relayConfig, startPair } from '../support/relay.js'
+import { type PeerSide, peerSide, relayConfig, usePair } from '../support/relay.js'
 import { TestServer } from '../support/server.js'
 
 /** what a.example would send b.example, built by hand so that the test can bend each part */
@@ -17,22 +17,18 @@ function message(from: string, to: string, id = `m${Math.random().toString(36).s
 }
 
 describe('the relay door refuses what a peer must not do (403, logged, nothing stored): no open relay', () => {
-  let a: TestServer
+  const pair = usePair()
   let b: TestServer
   let sideA: PeerSide
   let keyA: KeyObject
   const refusals: string[] = []
   before(async () => {
-    ;({ a, b, sides: [sideA] } = await startPair())
+    ;({ b, sides: [sideA] } = pair)
     keyA = createPrivateKey(readFileSync(join(sideA.dataDir, KEY_FILE), 'utf8'))
     await b.users('bob')
     b.server.core.log = (area, event, fields) => {
       if (area === 'relay' && event === 'refused') refusals.push(String(fields?.why))
     }
-  })
-  after(async () => {
-    await a.destroy()
-    await b.destroy()
   })
 
   /** POSTs to b.example as a.example would, signed with `key` as `keyId` at b's time plus `skewMs` */

@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { before, describe, it } from 'node:test'
 import type { Client } from '../support/client.js'
-import { relaysSettled, startPair } from '../support/relay.js'
+import { relaysSettled, usePair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
 
 describe('two Pigeonhole servers relay offline messages: alice@a.example and bob@b.example', () => {
+  const pair = usePair({}, { inboxMaxMessages: 3 })
   let a: TestServer
   let b: TestServer
   let alice: Client
   let bob: Client
   before(async () => {
-    ;({ a, b } = await startPair({}, { inboxMaxMessages: 3 }))
+    ;({ a, b } = pair)
     ;[alice] = await a.users('alice')
     ;[bob] = await b.users('bob', 'carol')
     await alice.login()
-  })
-  after(async () => {
-    await a.destroy()
-    await b.destroy()
   })
 
   it('alice writes to bob, who is offline: 202 once queued; bob logs in later, sees alice@a.example, confirms; alice gets a 200 report', async () => {

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs'
+import { after, before } from 'node:test'
 import { freePort } from './free-port.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +37,19 @@ export async function startPair(extraA: Partial<Config> = {}, extraB: Partial<Co
   const a = await TestServer.start(relayConfig(sa, [sb], extraA), { dataDir: sa.dataDir })
   const b = await TestServer.start(relayConfig(sb, [sa], extraB), { dataDir: sb.dataDir })
   return { a, b, sides: [sa, sb] }
+}
+
+export type Pair = Awaited<ReturnType<typeof startPair>>
+
+/** a pair started before the file's tests and destroyed after them (each apart: one failing leaks not the other) */
+export function usePair(extraA: Partial<Config> = {}, extraB: Partial<Config> = {}): Pair {
+  const pair = {} as Pair
+  before(async () => void Object.assign(pair, await startPair(extraA, extraB)))
+  after(async () => {
+    await pair.a?.destroy()
+    await pair.b?.destroy()
+  })
+  return pair
 }
 
 /** lets each server's relay finish what it hands over, a few rounds, as answers and reports go back and forth */

@@ -1,25 +1,24 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { relaysSettled, startPair } from '../support/relay.js'
+import { relaysSettled, usePair } from '../support/relay.js'
 import type { TestServer } from '../support/server.js'
 import { launch } from './browser.js'
 import { ChatPage } from './chat-page.js'
 
 describe('the chat page across two servers, in headless Chromium: alice on a.example writes to bob@b.example', () => {
+  const pair = usePair()
   let a: TestServer
   let b: TestServer
   let browser: Browser
   before(async () => {
-    ;({ a, b } = await startPair())
+    ;({ a, b } = pair)
     await a.users('alice')
     await b.users('bob')
     browser = await launch()
   })
   after(async () => {
     await browser?.close()
-    await a?.destroy()
-    await b?.destroy()
   })
 
   it("alice adds bob@b.example as a contact and writes; her bubble says 'accepted for offline delivery', then 'delivered' once bob confirms on his server", async () => {
