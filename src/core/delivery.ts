@@ -1,6 +1,6 @@
 import { isBlocked } from './blocklist.js'
 import type { Core } from './context.js'
-import type { AttachOptions, Delivery, Sink } from './hub.js'
+import { type AttachOptions, type Delivery, minusSeen, type Sink } from './hub.js'
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
 import type { StoredMessage, UserRecord } from './types.js'
@@ -69,24 +69,9 @@ export async function attachSink(core: Core, session: Session, sink: Sink, opts:
     core.hub.handed(session, sent)
     holding = false
     for (const d of held) {
-      const fresh = notYetSent(d, sent)
+      const fresh = minusSeen(d, sent)
       if (fresh) sink.deliver(fresh)
     }
   }
   return detach
-}
-
-function notYetSent(d: Delivery, sent: Set<string>): Delivery | undefined {
-  switch (d.type) {
-    case 'NewMessage':
-      return sent.has(d.message.id) ? undefined : d
-    case 'DeliveryReport':
-      return sent.has(d.report.id) ? undefined : d
-    case 'MessageNotification': {
-      const messages = d.messages.filter((m) => !sent.has(m.id))
-      return messages.length ? { type: 'MessageNotification', messages } : undefined
-    }
-    default:
-      return d
-  }
 }

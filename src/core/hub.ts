@@ -18,6 +18,22 @@ export type Delivery =
  */
 const HANDED_KEPT = 2_048
 
+/** a delivery minus the messages and reports in `seen` (undefined when nothing is left) */
+export function minusSeen(d: Delivery, seen: ReadonlySet<string>): Delivery | undefined {
+  switch (d.type) {
+    case 'NewMessage':
+      return seen.has(d.message.id) ? undefined : d
+    case 'DeliveryReport':
+      return seen.has(d.report.id) ? undefined : d
+    case 'MessageNotification': {
+      const messages = d.messages.filter((m) => !seen.has(m.id))
+      return messages.length ? { type: 'MessageNotification', messages } : undefined
+    }
+    default:
+      return d
+  }
+}
+
 function idsOf(d: Delivery): string[] {
   if (d.type === 'NewMessage') return [d.message.id]
   if (d.type === 'DeliveryReport') return [d.report.id]
@@ -168,13 +184,7 @@ export class Hub {
   /** the delivery minus what the session was already handed (undefined if nothing is left), noted as handed */
   #notHanded(session: Session, d: Delivery): Delivery | undefined {
     const seen = this.#handed.get(session)
-    let out: Delivery | undefined = d
-    if (d.type === 'NewMessage' && seen?.has(d.message.id)) out = undefined
-    else if (d.type === 'DeliveryReport' && seen?.has(d.report.id)) out = undefined
-    else if (d.type === 'MessageNotification' && seen) {
-      const messages = d.messages.filter((m) => !seen.has(m.id))
-      out = messages.length ? { type: 'MessageNotification', messages } : undefined
-    }
+    const out = seen ? minusSeen(d, seen) : d
     if (out) this.handed(session, idsOf(out))
     return out
   }

@@ -10,7 +10,7 @@ import { messageTooLarge, noSuchMessage, notAMessageId, unsupportedMediaType } f
 import { settle } from './reports.js'
 import type { Session } from './sessions.js'
 import { writing } from './storage-failure.js'
-import type { StoredMessage } from './types.js'
+import type { Capabilities, StoredMessage } from './types.js'
 
 /** what a message or report id looks like (ours are nanoids; a relay peer's follow the same rule) */
 export const MESSAGE_ID = /^[A-Za-z0-9_-]{1,64}$/
@@ -50,12 +50,13 @@ export async function sendMessage(core: Core, session: Session, req: SendRequest
   req.to.forEach((to, i) => {
     const recipient = recipients[i]
     const domain = remoteDomain(to)
+    const live = domain ? [] : core.sessions.capabilitiesOf(to) // what each of the recipient's live sessions accepts
     let code: Code
     if (domain && !(sender && core.relay?.isPeer(domain))) code = 531 // a domain we have no peer for: nobody there we can reach
     else if (domain) code = session.capabilities.offlineMessaging && config.offline ? 202 : 533 // queued as an offline copy is
     else if (!recipient || !sender || recipient.disabled) code = 531 // a disabled account could only pile messages up
     else if (isBlocked(recipient, sender.id)) code = 532
-    else if (core.sessions.online(to)) code = onlineRefusal(core, to, req.contentType, size) ?? 200
+    else if (live.length) code = onlineRefusal(live, req.contentType, size) ?? 200
     else if (!session.capabilities.offlineMessaging || !config.offline) code = 533
     else code = 202
     outcome.set(to, code)
@@ -85,9 +86,9 @@ export function acceptsMessageType(contentType: string): boolean {
   return contentType.length <= 255 && /^text\/[a-z0-9.+-]+$/.test(contentType.split(';')[0].trim().toLowerCase())
 }
 
-/** 415/413 when every live session of an online recipient refuses the type or the size */
-export function onlineRefusal(core: Core, userId: string, contentType: string, size: number): 413 | 415 | undefined {
-  const verdicts = core.sessions.capabilitiesOf(userId).map((caps) => accepts(caps, contentType, size))
+/** 415/413 when every live session of an online recipient (what each accepts: `live`) refuses the type or the size */
+export function onlineRefusal(live: Capabilities[], contentType: string, size: number): 413 | 415 | undefined {
+  const verdicts = live.map((caps) => accepts(caps, contentType, size))
   if (verdicts.includes('yes')) return undefined
   return verdicts.includes('type') ? 415 : 413
 }

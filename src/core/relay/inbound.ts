@@ -7,7 +7,7 @@ import { limitsFor } from '../quotas.js'
 import { relayForbidden } from '../refusals.js'
 import type { FinalCode } from '../reports.js'
 import { writing } from '../storage-failure.js'
-import type { StoredMessage, StoredReport, UserRecord } from '../types.js'
+import type { Capabilities, StoredMessage, StoredReport, UserRecord } from '../types.js'
 import { remoteDomain } from './address.js'
 import type { RelayVerdict } from './peer-link.js'
 
@@ -50,8 +50,9 @@ export async function acceptRelayedMessages(core: Core, peer: string, messages: 
       : [undefined, undefined]
     if (waiting || settled !== undefined) return void verdicts.set(keyOf(relayed), { accepted: true })
     const size = Buffer.byteLength(relayed.body, 'utf8')
-    const online = core.sessions.online(relayed.recipient)
-    const refusal = judge(core, user, relayed, size, online, now)
+    const live = core.sessions.capabilitiesOf(relayed.recipient)
+    const online = live.length > 0
+    const refusal = judge(core, user, relayed, size, live, now)
     if (refusal) return void verdicts.set(keyOf(relayed), { accepted: false, code: refusal })
     const message: StoredMessage = { ...relayed, size, offline: !online, validUntil: Math.min(relayed.validUntil, maxValidUntil) }
     // the sender's queue was counted on the peer; here only the recipient's store limits what waits
@@ -69,13 +70,14 @@ export async function acceptRelayedMessages(core: Core, peer: string, messages: 
   return messages.map((m) => verdicts.get(keyOf(m))!)
 }
 
-function judge(core: Core, user: UserRecord | undefined, m: RelayedMessage, size: number, online: boolean, now: number): FinalCode | undefined {
+/** `live`: what each of the recipient's live sessions accepts (none: offline) */
+function judge(core: Core, user: UserRecord | undefined, m: RelayedMessage, size: number, live: Capabilities[], now: number): FinalCode | undefined {
   if (!user || user.disabled) return 531
   if (isBlocked(user, m.sender)) return 532
   if (m.validUntil <= now) return 542
   if (size > core.config.maxBodyBytes) return 413
   if (!acceptsMessageType(m.contentType)) return 415
-  if (online) return onlineRefusal(core, m.recipient, m.contentType, size)
+  if (live.length) return onlineRefusal(live, m.contentType, size)
   return core.config.offline ? undefined : 533
 }
 

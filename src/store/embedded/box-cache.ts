@@ -69,10 +69,15 @@ export class BoxCache {
 
   /** reads every box file once (at boot), keeping what fits in the cache */
   async *scan(): AsyncGenerator<Box> {
+    // counted as it goes: summing the cache for every file made a boot with many boxes quadratic
+    let cached = this.#cachedItems()
     for (const user of await this.#usersWithFiles()) {
       this.#mayExist.add(user)
       const entry = await this.#read(user)
-      if (this.#cachedItems() + entry.box.size <= this.maxCachedItems) this.#entries.set(user, entry)
+      if (cached + entry.box.size <= this.maxCachedItems) {
+        this.#entries.set(user, entry)
+        cached += entry.box.size
+      }
       yield entry.box
     }
   }
