@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Config } from '../config.js'
 import { addUser, resetPassword, setUserDisabled } from '../core/admin.js'
 import { largestMailboxes, listUserRows, storeStats } from '../core/admin-queries.js'
@@ -10,7 +8,7 @@ import { createCore } from '../core/create-core.js'
 import { generatePassword } from '../core/passwords.js'
 import { LowdbStore } from '../store/embedded/lowdb-store.js'
 import { backupDataDir, restoreDataDir } from '../store/embedded/backup.js'
-import { DataDirError } from '../store/embedded/lock.js'
+import { requireStore } from '../store/embedded/lock.js'
 import { describeUrl } from '../store/postgres/db.js'
 import { DatabaseError } from '../store/postgres/errors.js'
 import { loadPostgres } from '../server.js'
@@ -28,9 +26,7 @@ export interface Io {
  * command works on the database instead, beside running servers.
  */
 async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>, { readOnly = false } = {}): Promise<T> {
-  if (!config.databaseUrl && readOnly && !existsSync(join(config.dataDir, 'accounts.json'))) {
-    throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); start the server once there, or name the right one with --data-dir`)
-  }
+  if (!config.databaseUrl && readOnly) requireStore(config.dataDir, 'start the server once there, or name the right one with --data-dir')
   const store = config.databaseUrl
     ? await (await loadPostgres()).PostgresStore.open(config.databaseUrl, { poolSize: 2, statementTimeoutMs: config.databaseTimeoutMs })
     : await LowdbStore.open(config.dataDir)
@@ -139,9 +135,7 @@ export function table(rows: string[][]): string {
 export async function backup(config: Config, args: Args, io: Io): Promise<void> {
   expect(args, { words: 1, flags: [], usage: COMMANDS.backup.usage })
   noDatabase(config, 'backup')
-  if (!existsSync(join(config.dataDir, 'accounts.json'))) {
-    throw new DataDirError(`there is no Pigeonhole store in ${config.dataDir} (no accounts.json); name the right one with --data-dir`)
-  }
+  requireStore(config.dataDir, 'name the right one with --data-dir')
   const { files } = await backupDataDir(config.dataDir, args.words[0])
   io.out(`backed up ${config.dataDir} to ${args.words[0]} (${files} files)\n`)
 }

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Config } from '../config.js'
 import { loadPostgres } from '../server.js'
 import { LowdbStore } from '../store/embedded/lowdb-store.js'
-import { DataDirError } from '../store/embedded/lock.js'
+import { requireStore } from '../store/embedded/lock.js'
 import { describeUrl } from '../store/postgres/db.js'
 import { DatabaseError } from '../store/postgres/errors.js'
 import { type ImportResult, importEmbedded, KINDS } from '../store/postgres/import.js'
@@ -23,9 +21,7 @@ export async function migrate(config: Config, args: Args, io: Io): Promise<void>
     throw new DatabaseError('migrate copies a data directory into PostgreSQL: set PIGEONHOLE_DATABASE_URL (or --database-url) to the database to fill')
   }
   const from = flagString(args, 'from') ?? config.dataDir
-  if (!existsSync(join(from, 'accounts.json'))) {
-    throw new DataDirError(`there is no Pigeonhole store in ${from} (no accounts.json); name the data directory to copy with --from`)
-  }
+  requireStore(from, 'name the data directory to copy with --from')
   const where = describeUrl(config.databaseUrl)
   const source = await LowdbStore.open(from)
   try {

@@ -1,8 +1,13 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { FILE_MODE } from './fs.js'
 import { join } from 'node:path'
 
 export class DataDirError extends Error {}
+
+/** refuses a directory that holds no Pigeonhole store (a command that reads one must not create one); `advice` ends the sentence */
+export function requireStore(dir: string, advice: string): void {
+  if (!existsSync(join(dir, 'accounts.json'))) throw new DataDirError(`there is no Pigeonhole store in ${dir} (no accounts.json); ${advice}`)
+}
 
 /**
  * One server per data directory: a lock file holding the owner's pid. A lock left by a process that no

@@ -6,7 +6,7 @@ import {
 } from '../../core/remote.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { reason } from './db.js'
-import { CHANNEL, type Hint, parseHint, usersHint } from './hints.js'
+import { CHANNEL, type Hint, parseHint } from './hints.js'
 import { NotifyListener } from './listener.js'
 import type { PostgresStore } from './postgres-store.js'
 import { SessionRegistry } from './session-registry.js'
@@ -84,7 +84,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   const unsubscribe = core.bus.subscribe((e) => recordLocally(core, registry, e)?.catch(failed('record')))
   const heartbeat = async () => {
     const dropped = await registry.heartbeat(core.sessions.all(), core.clock.now())
-    if (dropped.length) await store.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(dropped, opts.nodeId)])
+    await registry.announce(dropped)
     await refresh()
   }
 
@@ -94,7 +94,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   // sessions this node held before a restart are gone (they lived in its memory): the others hear so
   const leftBehind = await registry.leaveBehindNothing().catch((err) => (failed('start')(err), []))
   await heartbeat().catch(failed('heartbeat'))
-  if (leftBehind.length) await store.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(leftBehind, opts.nodeId)]).catch(failed('start'))
+  await registry.announce(leftBehind).catch(failed('start'))
   core.sessions.peers = registry
   registry.adopted = (session) => void registry.record(session, core.clock.now(), {}).catch(failed('record'))
   listener.start()

@@ -190,6 +190,11 @@ export class SessionRegistry implements PeerSessions {
   async leave(): Promise<void> {
     const users = await this.leaveBehindNothing()
     await this.pool.query('DELETE FROM nodes WHERE id = $1', [this.node])
+    await this.announce(users)
+  }
+
+  /** tells the other nodes that these users' sessions changed (they re-read who is online) */
+  async announce(users: string[]): Promise<void> {
     if (users.length) await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, usersHint(users, this.node)])
   }
 
