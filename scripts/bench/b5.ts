@@ -14,12 +14,9 @@ import { body, userName } from './seed.js'
 import { BenchServer, removeDir } from './server.js'
 
 export type Encoding = 'xml' | 'wbxml'
-/** the encoding of this run: WBXML bodies are encoded from the same XML, and answers decoded back to XML text */
-let encoding: Encoding = 'xml'
-
-/** one WV-CSP exchange in the run's encoding; the answer as XML text either way */
-async function wv(c: BenchClient, xml: string): Promise<{ status: number; body: string }> {
-  if (encoding === 'xml') {
+/** one WV-CSP exchange in `enc` (WBXML is encoded from the same XML, its answer decoded back); the answer as XML text */
+async function wv(enc: Encoding, c: BenchClient, xml: string): Promise<{ status: number; body: string }> {
+  if (enc === 'xml') {
     const a = await c.post('/imps', 'application/vnd.wv.csp.xml', xml)
     return { status: a.status, body: String(a.body) }
   }
@@ -34,12 +31,12 @@ function inSession(sessionId: string, tid: string, primitive: string): string {
   return writer.envelope([['Request', tid, primitive]])
 }
 
-async function wvLogin(c: BenchClient, method: 'P' | 'N' = 'P'): Promise<string> {
+async function wvLogin(enc: Encoding, c: BenchClient, method: 'P' | 'N' = 'P'): Promise<string> {
   writer.sessionId = undefined
-  const a = await wv(c, writer.envelope([['Request', '1', `<Login-Request><UserID>wv:${c.userId}</UserID><ClientID><URL>WV:bench-${c.userId}</URL></ClientID><Password>${c.password}</Password><SessionCookie>bench</SessionCookie></Login-Request>`]]))
+  const a = await wv(enc, c, writer.envelope([['Request', '1', `<Login-Request><UserID>wv:${c.userId}</UserID><ClientID><URL>WV:bench-${c.userId}</URL></ClientID><Password>${c.password}</Password><SessionCookie>bench</SessionCookie></Login-Request>`]]))
   const id = /<SessionID>([^<]+)</.exec(String(a.body))?.[1]
   if (!id) throw new Error(`B5 login of ${c.userId}: ${String(a.body).slice(0, 300)}`)
-  if (method === 'N') await wv(c, inSession(id, '2', '<SetDeliveryMethod-Request><DeliveryMethod>N</DeliveryMethod></SetDeliveryMethod-Request>'))
+  if (method === 'N') await wv(enc, c, inSession(id, '2', '<SetDeliveryMethod-Request><DeliveryMethod>N</DeliveryMethod></SetDeliveryMethod-Request>'))
   return id
 }
 
@@ -83,16 +80,16 @@ function codesOf(el: El, out: string[] = []): string[] {
 }
 
 /** B1's burst over WV-CSP: each sender's SendMessage-Requests on its keep-alive connection; every answer 201 + 202 */
-function burst(server: BenchServer, senders: Array<{ c: BenchClient; sid: string }>, recipients: string[], messages: number, tag: string) {
-  const templates = new Map(encoding === 'wbxml' ? senders.map(({ sid }) => [sid, new WbxmlSends(sid)] as const) : [])
+function burst(enc: Encoding, server: BenchServer, senders: Array<{ c: BenchClient; sid: string }>, recipients: string[], messages: number, tag: string) {
+  const templates = new Map(enc === 'wbxml' ? senders.map(({ sid }) => [sid, new WbxmlSends(sid)] as const) : [])
   return timedBurst(server, senders, messages, async ({ c, sid }, i) => {
     const to = recipients[i % recipients.length]
-    if (encoding === 'wbxml') {
+    if (enc === 'wbxml') {
       const a = await c.post('/imps', 'application/vnd.wv.csp.wbxml', templates.get(sid)!.request({ tid: String(i), to, body: body(`${tag}-${i}`) }))
       const codes = a.status === 200 && a.raw?.length ? codesOf(decodeWbxml(a.raw).root) : []
       return codes[0] === '201' && codes.includes('202') ? undefined : `HTTP ${a.status}, codes ${codes.join(' ')}`
     }
-    const a = await wv(c, inSession(sid, String(i), writer.sendXml([`wv:${to}`], body(`${tag}-${i}`))))
+    const a = await wv(enc, c, inSession(sid, String(i), writer.sendXml([`wv:${to}`], body(`${tag}-${i}`))))
     const text = String(a.body)
     const ok = a.status === 200 && text.includes('<Result><Code>201</Code>') && text.includes('<DetailedResult><Code>202</Code>')
     return ok ? undefined : text
@@ -100,13 +97,13 @@ function burst(server: BenchServer, senders: Array<{ c: BenchClient; sid: string
 }
 
 /** a polling phone: alice sends, bob's next Polling-Request finds the NewMessage (timed), bob acknowledges it */
-async function polls(alice: BenchClient, aliceSid: string, bob: BenchClient, bobSid: string, n: number) {
+async function polls(enc: Encoding, alice: BenchClient, aliceSid: string, bob: BenchClient, bobSid: string, n: number) {
   const times: number[] = []
   let failures = 0
   for (let i = 0; i < n; i++) {
-    await wv(alice, inSession(aliceSid, `p${i}`, writer.sendXml(['wv:bob'], body(`b5p-${i}`))))
+    await wv(enc, alice, inSession(aliceSid, `p${i}`, writer.sendXml(['wv:bob'], body(`b5p-${i}`))))
     const t0 = performance.now()
-    const a = await wv(bob, inSession(bobSid, '', '<Polling-Request/>'))
+    const a = await wv(enc, bob, inSession(bobSid, '', '<Polling-Request/>'))
     times.push(performance.now() - t0)
     const text = String(a.body)
     const id = /<NewMessage><MessageInfo><MessageID>([^<]+)</.exec(text)?.[1]
@@ -116,7 +113,7 @@ async function polls(alice: BenchClient, aliceSid: string, bob: BenchClient, bob
       continue
     }
     writer.sessionId = bobSid
-    await wv(bob, writer.envelope([['Response', tid, `<MessageDelivered><MessageID>${id}</MessageID></MessageDelivered>`]]))
+    await wv(enc, bob, writer.envelope([['Response', tid, `<MessageDelivered><MessageID>${id}</MessageID></MessageDelivered>`]]))
   }
   const sorted = times.sort((a, b) => a - b)
   return { pollP50Ms: percentile(sorted, 0.5), pollP99Ms: percentile(sorted, 0.99), pollFailures: failures }
@@ -139,7 +136,6 @@ function xmlCost(n = 20_000): number {
 
 /** B5: B1's shape over WV-CSP at POST /imps (XML, or WBXML as B5W), a poll that finds a message, and the XML cost per message */
 export async function b5(opts: Options, run: number, enc: Encoding = 'xml'): Promise<Figures> {
-  encoding = enc
   const { messages, senders: nSenders, recipients: nRecipients } = opts.sizes
   const dir = BenchServer.freshDataDir()
   const tag = `b5${enc === 'wbxml' ? 'w' : ''}r${run}`
@@ -150,11 +146,11 @@ export async function b5(opts: Options, run: number, enc: Encoding = 'xml'): Pro
       const clients = await register(s, Array.from({ length: nSenders }, (_, i) => userName('sndr', i)))
       await register(s, recipients)
       const senders: Array<{ c: BenchClient; sid: string }> = []
-      await pool(clients, 8, async (c) => void senders.push({ c, sid: await wvLogin(c) }))
-      const cold = await burst(s, senders, recipients, messages, `${tag}c`)
-      const warm = await burst(s, senders, recipients, messages, `${tag}w`)
+      await pool(clients, 8, async (c) => void senders.push({ c, sid: await wvLogin(enc, c) }))
+      const cold = await burst(enc, s, senders, recipients, messages, `${tag}c`)
+      const warm = await burst(enc, s, senders, recipients, messages, `${tag}w`)
       const [alice, bob] = await register(s, ['alice', 'bob'])
-      const p = await polls(alice, await wvLogin(alice), bob, await wvLogin(bob), 300)
+      const p = await polls(enc, alice, await wvLogin(enc, alice), bob, await wvLogin(enc, bob), 300)
       for (const c of [...clients, alice, bob]) c.close()
       figures = {
         msgsPerSec: warm.msgsPerSec, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, serverUsPerMsg: warm.serverUsPerMsg,

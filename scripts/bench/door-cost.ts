@@ -3,6 +3,7 @@ import { encodeWbxml } from '../../src/http/wv-csp/wbxml/encode.js'
 import { parseXml } from '../../src/http/wv-csp/xml/parse.js'
 import { TestServer } from '../../test/support/server.js'
 import { WvClient } from '../wv.js'
+import { median, pool } from './client.js'
 import { body } from './seed.js'
 
 /**
@@ -24,13 +25,9 @@ export async function doorCost(sends = 3000, rounds = 3): Promise<{ xmlDoorUs: n
     const wbxml = xml.map((x) => encodeWbxml(parseXml(x), '1.2'))
     const time = async (bodies: Array<string | Uint8Array<ArrayBuffer>>, type: string) => {
       const before = process.cpuUsage()
-      let next = 0
-      await Promise.all(Array.from({ length: 20 }, async () => {
-        for (let i = next++; i < bodies.length; i = next++) {
-          const res = await app.request('/imps', { method: 'POST', headers: { 'content-type': type }, body: bodies[i] })
-          await res.arrayBuffer()
-        }
-      }))
+      await pool(bodies, 20, async (body) => {
+        await (await app.request('/imps', { method: 'POST', headers: { 'content-type': type }, body })).arrayBuffer()
+      })
       const used = process.cpuUsage(before)
       return (used.user + used.system) / bodies.length
     }
@@ -41,7 +38,6 @@ export async function doorCost(sends = 3000, rounds = 3): Promise<{ xmlDoorUs: n
       x.push(await time(xml, 'application/vnd.wv.csp.xml'))
       w.push(await time(wbxml, 'application/vnd.wv.csp.wbxml'))
     }
-    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]
     return { xmlDoorUs: median(x), wbxmlDoorUs: median(w) }
   } finally {
     await t.destroy()
