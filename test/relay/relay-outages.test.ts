@@ -51,6 +51,7 @@ describe('the relay across outages: the peer down, back, retried, expired; nothi
     b = pair.b = await b.restart({ port: sideB.port })
     await relay().retryNow()
     assert.equal((await peerB()).reachable, true)
+    assert.equal((await peerB()).nextAttemptAt, undefined, 'no retry is announced once it got through')
     assert.deepEqual((await peerB()).queued, { messages: 0, reports: 0 })
     const waiting = await b.server.core.store.listMessages('bob')
     assert.deepEqual(waiting.map((m) => m.body), ['while you were out 0', 'while you were out 1', 'while you were out 2', 'one more'])

@@ -85,6 +85,7 @@ export class PeerQueue {
       } while (this.#again && !this.#closed)
       this.#backoff = { failures: 0 }
       this.status.reachable = true
+      this.status.nextAttemptAt = undefined // a retry that was scheduled ran early (Retry now), or is moot
     } catch (err) {
       this.#failed(err)
     } finally {
