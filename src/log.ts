@@ -26,15 +26,33 @@ export function batchedStdout(): (line: string) => void {
   }
 }
 
-export function stdoutLog(write: (line: string) => void = batchedStdout()): Log {
+export function stdoutLog(write: (line: string) => void = batchedStdout(), now: () => number = Date.now): Log {
+  const stamp = timestamps(now)
   return (tag, event, fields = {}) => {
-    const parts = [new Date().toISOString(), `[${tag}]`, event]
-    for (const [k, v] of Object.entries(fields)) {
+    let line = `${stamp()} [${tag}] ${event}`
+    for (const k in fields) {
+      const v = fields[k]
       if (v === undefined) continue
-      const s = typeof v === 'string' ? v : JSON.stringify(v)
-      parts.push(`${k}=${/[\s"=]/.test(s) ? JSON.stringify(s) : s}`)
+      const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)
+      line += ` ${k}=${NEEDS_QUOTES.test(s) ? JSON.stringify(s) : s}`
     }
-    write(parts.join(' ') + '\n')
+    write(line + '\n')
+  }
+}
+
+const NEEDS_QUOTES = /[\s"=]/
+
+/** ISO times, formatted once per millisecond: a busy server writes many lines in the same one */
+function timestamps(now: () => number): () => string {
+  let last = NaN
+  let text = ''
+  return () => {
+    const ms = now()
+    if (ms !== last) {
+      last = ms
+      text = new Date(ms).toISOString()
+    }
+    return text
   }
 }
 

@@ -27,7 +27,7 @@ export function UsersPage(props: UsersProps & { session: AdminSession }) {
         <form method="get" action="/admin/users" class="search" role="search">
           <input
             type="search" name="q" value={query.q} placeholder="Search by user id" aria-label="Search users"
-            hx-get="/admin/users/table" hx-trigger="input changed delay:200ms, search" hx-target="#users-table"
+            hx-get="/admin/users-table" hx-trigger="input changed delay:200ms, search" hx-target="#users-table"
             hx-swap="outerHTML" hx-include="closest form"
           />
           <input type="hidden" name="sort" value={query.sort} />
@@ -61,7 +61,7 @@ export function UsersTable({ rows, query, all }: UsersProps) {
   const here = { q: query.q, sort: query.sort, dir: query.desc ? 'desc' : 'asc' }
   const href = (page: number) => `/admin/users${qs({ ...here, page })}`
   return (
-    <div id="users-table" class="card" hx-get={`/admin/users/table${qs({ ...here, page: query.page })}`} hx-trigger="every 2s" hx-swap="outerHTML">
+    <div id="users-table" class="card" hx-get={`/admin/users-table${qs({ ...here, page: query.page })}`} hx-trigger="every 2s" hx-swap="outerHTML">
       {rows.total === 0 ? (
         all === 0
           ? <Empty>No users yet. Create one with “New user” above, or on the server: <code>pigeonhole user add NAME</code>.</Empty>

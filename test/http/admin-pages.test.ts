@@ -52,9 +52,16 @@ describe('dashboard pages over plain HTTP: empty states, pagination, errors, fra
     assert.match(page1.html, /page 1 of 2 · 57 users/)
     const byInbox = await admin.page('/admin/users?sort=inbox&dir=desc')
     assert.match(byInbox.html, /<tbody><tr[^>]*data-user="bob"/)
-    const table = await admin.page('/admin/users/table?q=user5&sort=id')
+    const table = await admin.page('/admin/users-table?q=user5&sort=id')
     assert.equal(table.res.headers.get('hx-replace-url'), '/admin/users?q=user5&sort=id&dir=asc')
     assert.equal((table.html.match(/data-user=/g) ?? []).length, 5)
+  })
+
+  it('a user called "table" has a page of their own (the list\'s fragment lives elsewhere)', async () => {
+    await srv.users('table')
+    const page = await admin.page('/admin/users/table')
+    assert.equal(page.status, 200)
+    assert.match(page.html, /Nothing waits for table\./)
   })
 
   it('a full store is marked, and the reports page filters by outcome', async () => {

@@ -32,7 +32,7 @@ export function pageRoutes(core: Core): Hono<AdminEnv> {
     return { rows, query: { ...query, page: rows.page }, all: (await storeStats(core)).users }
   }
   app.get('/users', async (c) => c.html(UsersPage({ ...(await usersProps(c)), session: c.get('admin') })))
-  app.get('/users/table', async (c) => {
+  app.get('/users-table', async (c) => {
     const props = await usersProps(c)
     const { q, sort, desc, page } = props.query
     c.header('HX-Replace-Url', `/admin/users${qs({ q, sort, dir: desc ? 'desc' : 'asc', page: page > 1 ? page : undefined })}`)

@@ -236,16 +236,12 @@ export abstract class BoxStore implements Store {
     proceed: (results: unknown[]) => boolean = () => true,
   ): Promise<unknown[]> {
     const users = [...new Set(ops.map(opUser))]
-    let boxes: Map<string, Box>
-    for (;;) {
+    // the usual case, every box in memory and no checkpoint starting, goes on without yielding
+    let boxes = this.#readyBoxes(users)
+    while (!boxes) {
       await this.gate.wait()
       await Promise.all(users.map((u) => this.loadBox(u)))
-      if (this.gate.closed) continue // a checkpoint began meanwhile: its snapshot must not see this commit
-      const loaded = users.map((u) => [u, this.cachedBox(u)] as const)
-      if (loaded.every(([, b]) => b)) {
-        boxes = new Map(loaded as [string, Box][])
-        break
-      }
+      boxes = this.#readyBoxes(users) // undefined again if a checkpoint began meanwhile: its snapshot must not see this commit
     }
     const chosen = new Set(plan(ops))
     // what another commit is still adding cannot be removed yet: to every reader it does not exist
@@ -278,6 +274,18 @@ export abstract class BoxStore implements Store {
       this.gate.leave()
     }
     return results
+  }
+
+  /** the users' boxes, if the gate is open and every one of them is in memory */
+  #readyBoxes(users: string[]): Map<string, Box> | undefined {
+    if (this.gate.closed) return undefined
+    const boxes = new Map<string, Box>()
+    for (const u of users) {
+      const box = this.cachedBox(u)
+      if (!box) return undefined
+      boxes.set(u, box)
+    }
+    return boxes
   }
 
   /** keeps the tally in step with an op that changed a box (`changed` is what it added or removed) */
