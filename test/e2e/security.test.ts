@@ -7,14 +7,19 @@ let srv: TestServer
 afterEach(() => srv?.destroy())
 
 describe('headers and logs', () => {
-  it('sets security headers and a Content-Security-Policy on every answer', async () => {
+  it('sets security headers and a Content-Security-Policy on every answer: the page set, or the API set', async () => {
     srv = await TestServer.start()
-    for (const path of ['/healthz', '/api/v1/messages', '/api/v1/nowhere']) {
+    for (const path of ['/healthz', '/api/v1/messages', '/api/v1/nowhere', '/imps']) {
       const res = await fetch(srv.url + path)
+      const api = path !== '/healthz'
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path)
-      assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN', path)
+      assert.equal(res.headers.get('x-frame-options'), api ? 'DENY' : 'SAMEORIGIN', path)
       assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'", path)
-      assert.match(res.headers.get('content-type') ?? '', /application\/json/, path)
+      assert.equal(res.headers.get('cross-origin-resource-policy'), 'same-origin', path)
+      // tokens and message bodies: no cache may keep a copy of a protocol answer
+      assert.equal(res.headers.get('cache-control'), api ? 'no-store' : null, path)
+      assert.equal(res.headers.get('referrer-policy'), api ? null : 'no-referrer', path)
+      if (path !== '/imps') assert.match(res.headers.get('content-type') ?? '', /application\/json/, path)
     }
   })
 
