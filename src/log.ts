@@ -1,28 +1,34 @@
 /** Structured logs: one line per event, `time tag event key=value…`, to stdout (journald on a Pi). */
 export type Log = (tag: string, event: string, fields?: Record<string, unknown>) => void
 
+/** how long a line may wait to share a write with those after it, and how much may wait */
+const GATHER_MS = 20
+const GATHER_BYTES = 64 * 1024
+
 /**
- * Lines gathered over one turn of the event loop and written in one call (stdout to a pipe or a file is a
- * synchronous system call per write: two lines per request cost ~8% of a busy server's time). Whatever is
- * still gathered is written when the process exits, crash included.
+ * Lines gathered for up to 20 ms and written in one call: stdout to a pipe or a file is a synchronous system
+ * call per write, and a busy server logs a line per message (one write per turn of the event loop still cost
+ * ~3% of a warm send). Whatever is still gathered is written when the process exits, crash included.
  */
 export function batchedStdout(): (line: string) => void {
   let lines: string[] = []
-  let scheduled = false
+  let bytes = 0
+  let timer: NodeJS.Timeout | undefined
   const flush = () => {
-    scheduled = false
+    clearTimeout(timer)
+    timer = undefined
     if (!lines.length) return
     const text = lines.join('')
     lines = []
+    bytes = 0
     process.stdout.write(text)
   }
   process.on('exit', flush)
   return (line) => {
     lines.push(line)
-    if (!scheduled) {
-      scheduled = true
-      setImmediate(flush)
-    }
+    bytes += line.length
+    if (bytes >= GATHER_BYTES) flush()
+    else timer ??= setTimeout(flush, GATHER_MS).unref()
   }
 }
 
