@@ -60,13 +60,13 @@ interface Row {
 
 const col = (scenario: string, key: string) => (r: Record<string, Record<string, number>[]>) => (r[scenario] ?? []).map((x) => x[key])
 const ROWS: Row[] = [
-  { figure: 'B1 durable messages/s', unit: 'msg/s', target: '≥ 7000', ok: (v) => v >= 7000, get: col('B1', 'msgsPerSec') },
+  { figure: 'B1 durable messages/s', unit: 'msg/s', target: '≥ 12000', ok: (v) => v >= 12000, get: col('B1', 'msgsPerSec') },
   { figure: 'B1 latency p50', unit: 'ms', target: '', ok: () => true, get: col('B1', 'p50Ms') },
   { figure: 'B1 latency p99', unit: 'ms', target: '≤ 50', ok: (v) => v <= 50, get: col('B1', 'p99Ms') },
   { figure: 'B1 cold: messages/s', unit: 'msg/s', target: '', ok: () => true, get: col('B1', 'coldMsgsPerSec') },
   { figure: 'B1 cold: latency p99', unit: 'ms', target: '', ok: () => true, get: col('B1', 'coldP99Ms') },
   { figure: 'B1 cold: server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B1', 'coldServerUsPerMsg') },
-  { figure: 'B1 server CPU per message', unit: 'µs', target: '', ok: () => true, get: col('B1', 'serverUsPerMsg') },
+  { figure: 'B1 server CPU per message', unit: 'µs', target: '≤ 90', ok: (v) => v <= 90, get: col('B1', 'serverUsPerMsg') },
   { figure: 'B1 RSS after burst (plain node)', unit: 'MB', target: '≤ 64', ok: (v) => v <= 64, get: col('B1', 'rssAfterMb') },
   { figure: 'B1 stored wrong/missing/twice', unit: '', target: '= 0', ok: (v) => v === 0, get: col('B1', 'storedWrong') },
   { figure: 'B2 all arrived', unit: 's', target: '≤ 0.1', ok: (v) => v <= 0.1, get: col('B2', 'arrivedS') },

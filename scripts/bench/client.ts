@@ -15,10 +15,14 @@ export interface Answer {
  * answers (Content-Length bodies). node:http costs the load generator ~100 µs of CPU a request — as much as
  * the server spends — on a 2-core machine where both compete; this costs a fraction of that.
  */
+/** Node's server closes a keep-alive connection after 5 s idle */
+const IDLE_REPLACE_MS = 4000
+
 class Connection {
   #socket: net.Socket | undefined
   #buf: Buffer = Buffer.alloc(0)
   #waiting: { resolve: (a: Answer) => void; reject: (e: Error) => void } | undefined
+  #lastUsed = 0
 
   constructor(readonly host: string, readonly port: number) {}
 
@@ -36,7 +40,11 @@ class Connection {
   }
 
   #connect(): net.Socket {
-    // a keep-alive connection the server ended while idle (its 5 s timeout) is replaced, not written to
+    // a keep-alive connection the server ended while idle (its 5 s timeout) is replaced, not written to; one idle
+    // for nearly that long is replaced too, or the request could cross the server's close on the wire
+    const idleMs = performance.now() - this.#lastUsed
+    this.#lastUsed = performance.now()
+    if (this.#socket && idleMs > IDLE_REPLACE_MS) this.close()
     if (this.#socket && !this.#socket.destroyed && this.#socket.writable) return this.#socket
     const socket = net.connect({ host: this.host, port: this.port, noDelay: true })
     this.#buf = Buffer.alloc(0)
@@ -45,7 +53,8 @@ class Connection {
       this.#parse()
     })
     const fail = (err?: Error) => {
-      if (this.#socket === socket) this.#socket = undefined
+      if (this.#socket !== socket) return // a socket closed or replaced here: any request went on a new one
+      this.#socket = undefined
       const w = this.#waiting
       this.#waiting = undefined
       w?.reject(err ?? new Error('connection closed'))

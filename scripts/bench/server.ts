@@ -23,9 +23,9 @@ export class BenchServer {
     return mkdtempSync(join(tmpdir(), 'pigeonhole-bench-'))
   }
 
-  static async start(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
+  static async start(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = [], bundle = BUNDLE): Promise<BenchServer> {
     const started = performance.now()
-    const proc = spawn(process.execPath, [...nodeArgs, BUNDLE], {
+    const proc = spawn(process.execPath, [...nodeArgs, bundle], {
       env: {
         PATH: process.env.PATH ?? '',
         PIGEONHOLE_HOST: '127.0.0.1',

@@ -1,0 +1,52 @@
+/**
+ * A/B of B1's warm burst between builds, on a machine whose speed drifts: every bundle named runs as a server
+ * at the same time, and bursts alternate between them (in turn, the order reversed every other round), so each
+ * build sees the same moments of the machine. Prints the median server CPU per message and messages/s per
+ * bundle, with every burst's figure. `npm run bench:ab -- old.mjs dist/pigeonhole.mjs` (`--rounds`, `--messages`).
+ */
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { median, pool } from './bench/client.js'
+import { burst, register } from './bench/scenarios.js'
+import { userName } from './bench/seed.js'
+import { BenchServer, removeDir } from './bench/server.js'
+
+const { values: a, positionals: bundles } = parseArgs({
+  options: { rounds: { type: 'string' }, messages: { type: 'string' } },
+  allowPositionals: true,
+})
+if (bundles.length < 2) {
+  console.error('npm run bench:ab -- A.mjs B.mjs [C.mjs…] [--rounds 8] [--messages 5000]')
+  process.exit(2)
+}
+const rounds = Number(a.rounds ?? 8)
+const messages = Number(a.messages ?? 5000)
+// every round adds `messages` to the same 200 boxes: room for all of them
+const env = { PIGEONHOLE_INBOX_MAX_MESSAGES: String((rounds + 1) * messages), PIGEONHOLE_INBOX_MAX_BYTES: String(1e9) }
+
+const contenders = []
+for (const bundle of bundles) {
+  const dir = BenchServer.freshDataDir()
+  const server = await BenchServer.start(dir, env, [], resolve(bundle))
+  const senders = await register(server, Array.from({ length: 20 }, (_, i) => userName('sndr', i)))
+  const recipients = Array.from({ length: 200 }, (_, i) => userName('rcpt', i))
+  await register(server, recipients)
+  await pool(senders, 8, async (c) => void (await c.login()))
+  await burst(server, senders, recipients, messages, 'cold') // the first burst after boot compiles the send path
+  contenders.push({ bundle, dir, server, senders, recipients, us: [] as number[], rate: [] as number[] })
+}
+for (let r = 0; r < rounds; r++) {
+  for (const x of r % 2 ? [...contenders].reverse() : contenders) {
+    const f = await burst(x.server, x.senders, x.recipients, messages, `r${r}`)
+    if (f.failures) throw new Error(`${x.bundle}: ${f.failures} sends failed`)
+    x.us.push(f.serverUsPerMsg)
+    x.rate.push(f.msgsPerSec)
+  }
+}
+for (const x of contenders) {
+  const list = (v: number[]) => v.map((n) => n.toFixed(0)).join(' ')
+  console.log(`${x.bundle}: ${median(x.us).toFixed(0)} µs/msg (${list(x.us)}), ${median(x.rate).toFixed(0)} msg/s (${list(x.rate)}), RSS ${x.server.rss().rssMb.toFixed(0)} MB`)
+  for (const c of x.senders) c.close()
+  await x.server.stop()
+  removeDir(x.dir)
+}
