@@ -242,6 +242,8 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const yara = await user(nodes.node2, 'yara')
     await xavi.login()
     await yara.login()
+    // her login reaches node 1 as a hint, a moment after node 2 answered it
+    await eventually('node 1 knows yara is online', async () => (await xavi.get('/presence/yara')).body.online === true)
     assert.equal((await xavi.send('yara', 'first')).body.result.code, 200, 'node 1 reads yara, and keeps her record')
     assert.equal((await yara.post('/blocklist', { block: { inUse: true, add: ['xavi'] } })).status, 200)
     await eventually('node 1 honours the block set on node 2', async () => (await xavi.send('yara', 'again?')).body.result.code === 532, 5000)
