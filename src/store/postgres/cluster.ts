@@ -8,6 +8,7 @@ import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { reason } from './db.js'
 import { CHANNEL, type Hint, parseHint } from './hints.js'
 import { NotifyListener } from './listener.js'
+import { ReadBehind } from './read-behind.js'
 import type { PostgresStore } from './postgres-store.js'
 import { SessionRegistry } from './session-registry.js'
 
@@ -59,6 +60,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
       .catch(failed('subscriptions'))
   }
 
+  const behind = new ReadBehind()
   const onHint = (payload: string | undefined) => {
     const hint = parseHint(payload)
     if (hint.node === opts.nodeId) return
@@ -67,7 +69,10 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     if (hint.users.length) accountsChangedElsewhere(core, hint.users).catch(failed('accounts'))
     for (const [id, code] of hint.ended) sessionEndedElsewhere(core, id, code)
     for (const id of hint.watching) followSubscriptions(id, hint.node)
-    handOn(core, hint).catch(failed('hint'))
+    handOn(core, hint).catch((err) => {
+      behind.missed(hint)
+      failed('hint')(err)
+    })
     if (hint.users.length) refresh(hint.users).then(() => forceOutOlder(hint.started)).catch(failed('refresh'))
     if (hint.all) refresh().catch(failed('refresh'))
   }
@@ -76,13 +81,17 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     onLost: () => store.users.trust(false),
     onListening: () => {
       store.users.trust(true) // from now on every change to an account is heard
-      catchUp(core).catch(failed('catch_up'))
+      catchUp(core).catch((err) => {
+        behind.missedEveryone()
+        failed('catch_up')(err)
+      })
       refresh().catch(failed('refresh'))
     },
   })
 
   const unsubscribe = core.bus.subscribe((e) => recordLocally(core, registry, e)?.catch(failed('record')))
   const heartbeat = async () => {
+    await behind.retry(core.hub.connectedUsers(), (users) => catchUp(core, users)).catch(failed('hint_retry'))
     const dropped = await registry.heartbeat(core.sessions.all(), core.clock.now())
     await registry.announce(dropped)
     await refresh()
