@@ -50,6 +50,12 @@ export interface Store {
   usage(users: string[]): Promise<UserUsage[]>
   /** the addresses `…@domain` for which messages or reports wait: the relay's backlog for that peer */
   waitingAt(domain: string): Promise<string[]>
+  /**
+   * Runs `work` while holding the lock named `name` for every process on this store, or does nothing and
+   * returns undefined if another holds it: the relay hands a peer one batch at a time across all nodes. A
+   * store only one process opens has nobody to share with, and just runs `work`.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined>
   /** users who have a waiting message whose validity may have ended by `now` */
   dueForExpiry(now: number): Promise<string[]>
   /** the fullest mailboxes, by message count */

@@ -45,9 +45,9 @@ export class PeerQueue {
   }
 
   /** something new waits for this peer (for `address`): hand it over now, unless a retry is scheduled after a failure */
-  wake(address?: string): void {
+  wake(address?: string, rescan = true): void {
     if (address) this.#backlog.told(address)
-    else this.#backlog.rescan()
+    else if (rescan) this.#backlog.rescan()
     if (this.#closed || this.#cancelRetry) return
     if (this.#running) this.#again = true
     else this.#running = this.#drain()
@@ -79,10 +79,9 @@ export class PeerQueue {
 
   async #drain(): Promise<void> {
     try {
-      do {
-        this.#again = false
-        while (!this.#closed && (await this.#sendNextBatch())) { /* until nothing is left */ }
-      } while (this.#again && !this.#closed)
+      // nodes on one database share the peer's backlog: one of them hands it over at a time
+      const drained = await this.core.store.exclusive(`relay ${this.status.domain}`, () => this.#sendAll())
+      if (drained === undefined) return this.#later()
       this.#backoff = { failures: 0 }
       this.status.reachable = true
       this.status.nextAttemptAt = undefined // a retry that was scheduled ran early (Retry now), or is moot
@@ -91,6 +90,23 @@ export class PeerQueue {
     } finally {
       this.#running = undefined
     }
+  }
+
+  async #sendAll(): Promise<true> {
+    do {
+      this.#again = false
+      while (!this.#closed && (await this.#sendNextBatch())) { /* until nothing is left */ }
+    } while (this.#again && !this.#closed)
+    return true
+  }
+
+  /** another node holds the peer's lock: what this node was told of waits, and it looks again shortly */
+  #later(): void {
+    if (this.#closed) return
+    this.#cancelRetry = this.schedule(this.core.config.relayRetryMinMs, () => {
+      this.#cancelRetry = undefined
+      this.wake(undefined, false)
+    })
   }
 
   #failed(err: unknown): void {

@@ -33,6 +33,7 @@ export abstract class BoxStore implements Store {
   protected abstract loadBox(user: string): Promise<void>
   /** the box if it is in memory now */
   protected abstract cachedBox(user: string): Box | undefined
+  abstract exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined>
   /** marks a box changed since it was last written */
   protected abstract touch(user: string): void
   /** makes a batch of ops durable, or rejects having made none of them durable */

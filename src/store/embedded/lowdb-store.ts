@@ -165,6 +165,10 @@ export class LowdbStore extends BoxStore {
     return this.#accountsDb.write()
   }
 
+  exclusive<T>(_name: string, work: () => Promise<T>): Promise<T | undefined> {
+    return work() // the data directory is locked to this process (lock.ts)
+  }
+
   /** bytes handed to the disk: journal, box files and accounts (for tests and benchmarks) */
   bytesWritten(): { journal: number; boxes: number; accounts: number; batches: number } {
     return {

@@ -133,6 +133,10 @@ export class MemoryStore implements Store {
     })
   }
 
+  exclusive<T>(_name: string, work: () => Promise<T>): Promise<T | undefined> {
+    return work() // one process holds this store
+  }
+
   async waitingAt(domain: string): Promise<string[]> {
     const holding = (boxes: Map<string, Map<string, unknown>>) => [...boxes].filter(([, b]) => b.size > 0).map(([a]) => a)
     const addresses = new Set([...holding(this.#boxes), ...holding(this.#reports)])

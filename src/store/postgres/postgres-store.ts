@@ -11,6 +11,7 @@ import { addCopies } from './send.js'
 import { PostgresAdminSessions, PostgresFailureLog } from './shared-state.js'
 import type { SharedState } from '../../core/ports.js'
 import { settle } from './settle.js'
+import { holdingLock } from './advisory-lock.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
 
@@ -226,6 +227,10 @@ export class PostgresStore implements Store {
       outbox: num(c.get(user)?.outbox),
       reports: n.get(user) ?? 0,
     }))
+  }
+
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    return holdingLock(this.pool, name, work)
   }
 
   async waitingAt(domain: string): Promise<string[]> {

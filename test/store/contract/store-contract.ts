@@ -88,6 +88,14 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       await store.close()
     })
 
+    it('runs work under a named lock and hands back what it returned; the work\'s failure is the caller\'s', async () => {
+      const { store } = await open()
+      assert.equal(await store.exclusive('relay b.example', async () => 42), 42)
+      await assert.rejects(store.exclusive('relay b.example', async () => { throw new Error('peer down') }), /peer down/)
+      assert.equal(await store.exclusive('relay b.example', async () => 'free again'), 'free again', 'a failed holder lets go')
+      await store.close()
+    })
+
     it('keeps the relay\'s backlog: copies and reports for a peer\'s addresses, and reports that came from a peer, once', async () => {
       const { store } = await open()
       const [toBob, toCarol, local] = [msg('bob@b.example'), msg('carol@b.example'), msg('dave')]

@@ -21,6 +21,27 @@ async function twoNodes(): Promise<[PostgresStore, PostgresStore, string]> {
 }
 
 describe('PostgresStore: several nodes on one database', { skip: postgresSkipReason() }, () => {
+  it('a lock one node holds is not the other\'s until it lets go, nor held twice by one node', async () => {
+    const [a, b] = await twoNodes()
+    let release!: () => void
+    let holding!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const aHolds = new Promise<void>((resolve) => (holding = resolve))
+    const first = a.exclusive('relay b.example', async () => {
+      holding()
+      await released
+      return 'a handed over'
+    })
+    await aHolds
+    assert.equal(await b.exclusive('relay b.example', async () => 'b too'), undefined, 'node b does not run while node a holds it')
+    assert.equal(await a.exclusive('relay b.example', async () => 'again'), undefined, 'a second holder on the same node waits its turn too')
+    assert.equal(await b.exclusive('relay c.example', async () => 'another peer'), 'another peer', 'each name is a lock of its own')
+    release()
+    assert.equal(await first, 'a handed over')
+    assert.equal(await b.exclusive('relay b.example', async () => 'b now'), 'b now')
+    await Promise.all([a.close(), b.close()])
+  })
+
   it('40 sends at once across two nodes to a box with room for 10 store exactly 10', async () => {
     const [a, b] = await twoNodes()
     const limits = { ...roomy, inboxMaxMessages: 10 }
