@@ -3,18 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import type { Store } from '../../src/core/ports.js'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
 import { TestServer } from '../support/server.js'
-import type { EventStream, SseEvent } from '../support/sse.js'
 
 const cluster = useTestCluster()
-
-/** the next event of a kind on a stream, skipping others (keep-alives, presence) */
-async function nextOf(stream: EventStream, event: string, ms: number): Promise<SseEvent> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const e = await stream.next(Math.max(1, deadline - Date.now()))
-    if (e.event === event) return e
-  }
-}
 
 /** the store's next `getMessage` fails as a dropped database connection would; the ones after it work */
 function failNextGetMessage(store: Store): { failed: () => boolean } {
@@ -54,7 +44,7 @@ describe('a hint whose read fails: the node reads again at its next heartbeat', 
     const sent = await alice.send('bob', 'Still there?')
     assert.ok([200, 201].includes(sent.body.result.code), JSON.stringify(sent.body))
     // without the retry the message would wait until bob's client reconnected: here it comes within a heartbeat or two
-    const arrived = await nextOf(stream, 'message', 4000)
+    const arrived = await stream.nextOf('message', 4000)
     assert.ok(fault.failed(), 'node 2\'s read of the hinted message failed once')
     assert.equal(arrived.data.id, sent.body.messageId)
     assert.equal(arrived.data.body, 'Still there?')

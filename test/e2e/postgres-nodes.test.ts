@@ -8,19 +8,9 @@ import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
 import { exited, type ServerProcess } from '../support/process.js'
 import { useTwoNodes } from '../support/nodes.js'
 import { runCli } from '../support/cli.js'
-import type { EventStream, SseEvent } from '../support/sse.js'
 
 const cluster = useTestCluster()
 const ADMIN_PASSWORD = 'dashboard-password'
-
-/** the next event of a kind on a stream, skipping others (keep-alives, the presence of someone else) */
-async function nextOf(stream: EventStream, event: string, ms = 10_000): Promise<SseEvent> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const e = await stream.next(Math.max(1, deadline - Date.now()))
-    if (e.event === event) return e
-  }
-}
 
 describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on node 2', { skip: postgresSkipReason() }, () => {
   const nodes = useTwoNodes(cluster, { PIGEONHOLE_PRESENCE: 'all', PIGEONHOLE_ADMIN_PASSWORD: ADMIN_PASSWORD })
@@ -63,9 +53,9 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const { sender: alice, recipient: bob, stream } = await senderAndStreamingRecipient('alice', 'bob')
     const sent = await alice.send('bob', 'lunch?')
     assert.equal(sent.body.result.code, 200, 'bob is online, on the other node')
-    assert.equal((await nextOf(stream, 'message')).data.body, 'lunch?')
+    assert.equal((await stream.nextOf('message')).data.body, 'lunch?')
     await alice.send('bob', 'at noon')
-    assert.equal((await nextOf(stream, 'message')).data.body, 'at noon', 'the first came once, not twice')
+    assert.equal((await stream.nextOf('message')).data.body, 'at noon', 'the first came once, not twice')
     const admin = new AdminHttp(nodes.node1.url)
     await admin.login(ADMIN_PASSWORD)
     // whether a session is held (an open stream) reaches the other nodes with the next heartbeat
@@ -81,7 +71,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal(sent.body.result.details[0].code, 202)
     await dave.loginWith('push')
     const stream = await dave.openStream()
-    assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
+    assert.equal((await stream.nextOf('message')).data.id, sent.body.messageId)
     dave.closeStreams()
   })
 
@@ -95,7 +85,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const sent = await erin.send('frank', 'did you get this?', { deliveryReport: true })
     assert.equal(sent.body.result.code, 200)
     assert.equal((await frank.post(`/messages/${sent.body.messageId}/delivered`)).body.result.code, 200)
-    const report = await nextOf(erinStream, 'report')
+    const report = await erinStream.nextOf('report')
     assert.deepEqual([report.data.messageId, report.data.result.code], [sent.body.messageId, 200])
     const onNode1 = new Client(nodes.node1.url, 'frank')
     await onNode1.loginWith('pull')
@@ -120,7 +110,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
   it('ivan on node 1 watches judy on node 2: he hears her log in, set a status and log out', async () => {
     const { watcher: ivan, watched: judy, stream } = await watcherOfNode2('ivan', 'judy')
     const state = async () => {
-      const p = (await nextOf(stream, 'presence')).data.presence[0]
+      const p = (await stream.nextOf('presence')).data.presence[0]
       return [p.userId, p.online, p.statusText]
     }
     assert.deepEqual(await state(), ['judy', false, undefined])
@@ -140,10 +130,10 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const cut = await database((db) => db.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) l`))
     assert.equal(cut.rowCount, 1, 'node 2 had one listening connection')
     const sent = await kate.send('leo', 'sent while node 2 was not listening')
-    assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
+    assert.equal((await stream.nextOf('message')).data.id, sent.body.messageId)
     await eventually('node 2 listens again', async () => (await database((db) => db.query(listeners))).rowCount === 1)
     const again = await kate.send('leo', 'and after')
-    assert.equal((await nextOf(stream, 'message')).data.id, again.body.messageId)
+    assert.equal((await stream.nextOf('message')).data.id, again.body.messageId)
     leo.closeStreams()
   })
 
@@ -157,7 +147,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
       sent = await tina.send('sam', 'still there?')
       return sent.status !== 503
     })
-    assert.equal((await nextOf(stream, 'message')).data.id, sent!.body.messageId, 'delivery resumes')
+    assert.equal((await stream.nextOf('message')).data.id, sent!.body.messageId, 'delivery resumes')
     sam.closeStreams()
   })
 
@@ -171,7 +161,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await onNode2.get('/messages')).status, 200, 'node 2 takes up the session node 1 started')
     const stream = await onNode2.openStream()
     const sent = await pete.send('olga', 'wherever you are')
-    assert.equal((await nextOf(stream, 'message')).data.id, sent.body.messageId)
+    assert.equal((await stream.nextOf('message')).data.id, sent.body.messageId)
     assert.equal((await onNode2.post('/logout')).body.result.code, 200)
     await eventually('node 1 ends the session too', async () => (await olga.get('/messages')).status === 401)
     assert.equal((await new Client(nodes.node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
@@ -186,7 +176,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const stream = await streaming.openStream()
     await vera.post('/presence/subscribe', { users: ['walt'] })
     const state = async () => {
-      const p = (await nextOf(stream, 'presence')).data.presence[0]
+      const p = (await stream.nextOf('presence')).data.presence[0]
       return [p.userId, p.online]
     }
     assert.deepEqual(await state(), ['walt', false], 'the current state, on the stream node 2 holds')
@@ -208,7 +198,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     await rosa1.loginWith('push', { clientId: 'phone' })
     const old = await rosa1.openStream()
     await rosa2.loginWith('push', { clientId: 'phone' })
-    const end = await nextOf(old, 'session')
+    const end = await old.nextOf('session')
     assert.equal(end.data.result.code, 601)
     assert.equal((await rosa1.get('/messages')).status, 401, 'the old token is dead on node 1')
     assert.equal((await rosa2.get('/messages')).status, 200, 'the new one lives on node 2')
@@ -222,7 +212,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     await admin.login(ADMIN_PASSWORD)
     await eventually('node 1 knows uma is online', async () => /Online/.test((await admin.page('/admin/users/uma')).html))
     assert.equal((await admin.action('/admin/users/uma/disable')).status, 303)
-    assert.equal((await nextOf(stream, 'session')).data.result.code, 601)
+    assert.equal((await stream.nextOf('session')).data.result.code, 601)
     await stream.ended()
     assert.equal((await uma.get('/messages')).status, 401)
   })
@@ -233,7 +223,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const stream = await zeno.openStream()
     const ran = await runCli(['user', 'disable', 'zeno'], { env: { PIGEONHOLE_DATABASE_URL: nodes.url } })
     assert.equal(ran.code, 0, ran.err)
-    assert.equal((await nextOf(stream, 'session')).data.result.code, 601)
+    assert.equal((await stream.nextOf('session')).data.result.code, 601)
     assert.equal((await zeno.get('/messages')).status, 401)
   })
 
@@ -254,7 +244,7 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     const { watcher: mia, watched: ned, stream } = await watcherOfNode2('mia', 'ned')
     await ned.loginWith('push', { timeToLive: 30 })
     await ned.openStream()
-    const online = async () => (await nextOf(stream, 'presence')).data.presence[0].online
+    const online = async () => (await stream.nextOf('presence')).data.presence[0].online
     assert.equal(await online(), false)
     assert.equal(await online(), true)
     nodes.node2.child.kill('SIGKILL')

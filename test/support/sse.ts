@@ -64,6 +64,15 @@ export class EventStream {
     return this.events[this.#read++]
   }
 
+  /** the next event of a kind, skipping others (keep-alives, someone else's presence) */
+  async nextOf(event: string, ms = 10_000): Promise<SseEvent> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const e = await this.next(Math.max(1, deadline - Date.now()))
+      if (e.event === event) return e
+    }
+  }
+
   async take(n: number): Promise<SseEvent[]> {
     const out: SseEvent[] = []
     for (let i = 0; i < n; i++) out.push(await this.next())
