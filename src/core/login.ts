@@ -34,7 +34,7 @@ export async function login(core: Core, req: LoginRequest, address = 'unknown'):
   const session = core.sessions.create(user.id, ttl, caps, req.clientId, req.door)
   core.log('sessions', 'login', { user: user.id, session: session.id, method: caps.deliveryMethod, ttl })
   core.bus.publish({ type: 'SessionStarted', userId: user.id, sessionId: session.id })
-  const [usage] = await core.store.usage([user.id])
+  const [[usage]] = await Promise.all([core.store.usage([user.id]), core.sessions.peers.written?.(session.id)])
   return { session, result: accepted ? result(200) : ttlRefusal(core), pending: { messages: usage.inbox.messages, reports: usage.reports } }
 }
 

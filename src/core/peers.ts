@@ -46,6 +46,11 @@ export interface PeerSessions {
   claim?(token: string): Promise<SessionClaim | undefined>
   /** this node took up a session another node started: the others should know it lives here too */
   adopted?(session: Session): void
+  /**
+   * Resolves once the other nodes can find this node's session (its record is written), so that a client may
+   * use its token on another node as soon as it has it. A write that failed is left to the next heartbeat.
+   */
+  written?(sessionId: string): Promise<void>
   /** ends a session another node holds, there and everywhere (an account disabled here) */
   end?(session: PeerSession, code: 601): Promise<void>
 }

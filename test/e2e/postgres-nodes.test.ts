@@ -167,6 +167,22 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await new Client(nodes.node2.url, 'x').call('GET', '/messages', undefined, { authorization: 'Bearer not-a-token' })).status, 401)
   })
 
+  it('a token works on node 2 the moment node 1 has answered the login: node 1 answers once the session is recorded', async () => {
+    const quinn = await user(nodes.node1, 'quinn')
+    await database(async (db) => {
+      await db.query('BEGIN')
+      await db.query('LOCK TABLE sessions IN EXCLUSIVE MODE') // others may read it, nobody may write it: the record waits
+      const login = quinn.login()
+      const first = await Promise.race([login.then(() => 'answered'), new Promise((resolve) => setTimeout(resolve, 500, 'waiting'))])
+      assert.equal(first, 'waiting', 'no answer before node 2 could find the session')
+      await db.query('COMMIT')
+      await login
+    })
+    const onNode2 = new Client(nodes.node2.url, 'quinn')
+    onNode2.token = quinn.token
+    assert.equal((await onNode2.get('/messages')).status, 200, 'node 2 finds the session node 1 just started')
+  })
+
   it('vera\'s browser streams from node 2 but subscribes through node 1 (no stickiness): her stream hears of walt all the same', async () => {
     const vera = await user(nodes.node1, 'vera')
     const walt = await user(nodes.node1, 'walt')

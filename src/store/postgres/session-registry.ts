@@ -88,6 +88,11 @@ export class SessionRegistry implements PeerSessions {
     ))
   }
 
+  /** resolves once the writes asked for this session so far are done (or failed: the heartbeat writes it again) */
+  written(sessionId: string): Promise<void> {
+    return (this.#writing.get(sessionId) ?? Promise.resolve()).catch(() => {})
+  }
+
   /**
    * Runs one session's writes in the order they were asked for: a login's row written after its logout's delete
    * (two pooled connections, either may finish first) would show the session online elsewhere until it ran out.
