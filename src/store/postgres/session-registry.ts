@@ -38,6 +38,8 @@ export class SessionRegistry implements PeerSessions {
   readonly #mirror = new PeerMirror()
   /** each session's write in flight, so that the next waits for it */
   readonly #writing = new Map<string, Promise<void>>()
+  /** sessions of this node that ended while their row could not be deleted: the next heartbeat deletes them */
+  readonly #unforgotten = new Set<string>()
   /** set by whoever runs the registry: records a session this node took up from another */
   adopted: (session: Session) => void = () => {}
 
@@ -82,10 +84,12 @@ export class SessionRegistry implements PeerSessions {
    */
   forget(sessionId: string, userId: string, endedWith?: number): Promise<void> {
     const everywhere = endedWith !== undefined
-    return this.#inTurn(sessionId, () => this.pool.query(
+    const written = this.#inTurn(sessionId, () => this.pool.query(
       'WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2 OR node = $3)) SELECT pg_notify($4, $5)',
       [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, { ended: everywhere ? [[sessionId, endedWith]] : [] })],
     ))
+    written.then(() => this.#unforgotten.delete(sessionId), () => this.#unforgotten.add(sessionId))
+    return written
   }
 
   /** resolves once the writes asked for this session so far are done (or failed: the heartbeat writes it again) */
@@ -151,6 +155,8 @@ export class SessionRegistry implements PeerSessions {
    * sessions here were dropped, for a hint.
    */
   async heartbeat(sessions: Session[], now: number): Promise<string[]> {
+    // only rows of sessions known to have ended go: a row recorded since `sessions` was read (a login meanwhile) stays
+    const unforgotten = [...this.#unforgotten]
     const { rows } = await this.pool.query(
       `WITH alive AS (
          INSERT INTO nodes (id, expires_at) VALUES ($1, now() + make_interval(secs => $2))
@@ -160,11 +166,12 @@ export class SessionRegistry implements PeerSessions {
          SELECT id, t, u, $1, r, now() + make_interval(secs => e)
          FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[]) AS x(id, t, u, r, e)
          ON CONFLICT (id, node) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at),
-       dropped AS (DELETE FROM sessions WHERE node = $1 AND NOT (id = ANY($3)) RETURNING user_id)
+       dropped AS (DELETE FROM sessions WHERE node = $1 AND id = ANY($8) AND NOT (id = ANY($3)) RETURNING user_id)
        SELECT DISTINCT user_id FROM dropped`,
       [this.node, 3 * this.heartbeatSeconds, sessions.map((s) => s.id), sessions.map((s) => tokenHash(s.token)), sessions.map((s) => s.userId),
-        sessions.map((s) => JSON.stringify(recordOf(s))), sessions.map((s) => this.#secondsLeft(s, now))],
+        sessions.map((s) => JSON.stringify(recordOf(s))), sessions.map((s) => this.#secondsLeft(s, now)), [...unforgotten]],
     )
+    for (const id of unforgotten) this.#unforgotten.delete(id)
     await this.pool.query(
       `DELETE FROM sessions s WHERE s.expires_at < now()
          OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = s.node AND n.expires_at > now())`,
