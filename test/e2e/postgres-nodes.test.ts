@@ -124,6 +124,23 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     ivan.closeStreams()
   })
 
+  it('the backend of node 2\'s LISTEN connection stops answering without closing it: node 2 replaces it, and lou still gets what kim sends', async () => {
+    const { sender: kim, stream } = await senderAndStreamingRecipient('kim', 'lou')
+    const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pigeonhole-listen node2'`
+    const [stopped] = (await database((db) => db.query(listeners))).rows.map((r) => Number(r.pid))
+    process.kill(stopped, 'SIGSTOP') // the socket stays open: to node 2 it looks alive, and it would hear nothing more
+    try {
+      await eventually('node 2 listens on a new connection', async () => {
+        const pids = (await database((db) => db.query(listeners))).rows.map((r) => Number(r.pid))
+        return pids.some((pid) => pid !== stopped)
+      }, 10_000)
+      const sent = await kim.send('lou', 'heard again')
+      assert.equal((await stream.nextOf('message')).data.id, sent.body.messageId)
+    } finally {
+      process.kill(stopped, 'SIGCONT')
+    }
+  })
+
   it('the LISTEN connection of node 2 is cut by the database: a message sent meanwhile still reaches leo there', async () => {
     const { sender: kate, recipient: leo, stream } = await senderAndStreamingRecipient('kate', 'leo')
     const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pigeonhole-listen node2'`

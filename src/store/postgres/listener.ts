@@ -28,6 +28,8 @@ export class NotifyListener {
   #closed = false
   #retry: NodeJS.Timeout | undefined
   #backoff: number
+  /** takes the current connection as lost (set while it listens) */
+  #lose: ((err: Error) => void) | undefined
 
   constructor(private readonly opts: ListenerOptions) {
     this.#backoff = opts.minBackoffMs ?? 100
@@ -43,6 +45,22 @@ export class NotifyListener {
     const client = this.#client
     this.#client = undefined
     await client?.end().catch(() => {})
+  }
+
+  /**
+   * Asks the database over the listening connection. One that gives no answer within `ms` is taken as lost and
+   * replaced: a connection whose other end went away without a word (a stopped server, a NAT that forgot it)
+   * would otherwise leave this node deaf until TCP's keep-alive probes give up, minutes later.
+   */
+  async check(ms: number): Promise<void> {
+    const client = this.#client
+    const lose = this.#lose
+    if (!client || !lose) return
+    try {
+      await withTimeout(client.query('SELECT 1'), ms, `the listening connection gave no answer within ${ms} ms`)
+    } catch (err) {
+      if (this.#client === client) lose(err as Error)
+    }
   }
 
   async #connect(): Promise<void> {
@@ -87,6 +105,7 @@ export class NotifyListener {
     }
     if (lost || this.#closed) return void client.end().catch(() => {})
     this.#client = client
+    this.#lose = onLost
     this.#backoff = this.opts.minBackoffMs ?? 100
     this.opts.log('listening', { channel: this.opts.channel })
     this.opts.onListening()
