@@ -11,7 +11,7 @@ import { addCopies } from './send.js'
 import { PostgresAdminSessions, PostgresFailureLog } from './shared-state.js'
 import type { SharedState } from '../../core/ports.js'
 import { settle } from './settle.js'
-import { holdingLock } from './advisory-lock.js'
+import { AdvisoryLocks } from './advisory-lock.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
 
@@ -53,14 +53,16 @@ export class PostgresStore implements Store {
     readonly pool: pg.Pool,
     readonly log: NonNullable<PostgresStoreOptions['log']>,
     readonly nodeId: string | undefined,
+    private readonly locks: AdvisoryLocks,
   ) {}
 
   /** connects, applies the schema steps this database lacks, and refuses one that is unreachable or newer */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const log = opts.log ?? (() => {})
     // loaded here, not at the top: a server on the embedded store never evaluates the client (3 MB idle)
-    const { default: { Pool } } = await import('pg')
-    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, ...timeouts(opts.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS) })
+    const { default: { Pool, Client } } = await import('pg')
+    const limits = timeouts(opts.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS)
+    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, ...limits })
     // an idle connection the server dropped (restart, failover) is not a crash: the pool opens a new one when asked
     pool.on('error', (err) => log('connection_lost', { error: err.message }))
     let client: pg.PoolClient
@@ -79,7 +81,11 @@ export class PostgresStore implements Store {
       throw new DatabaseError(`cannot prepare the database at ${describeUrl(url)}: ${reason(err)}`)
     }
     client.release()
-    return new PostgresStore(pool, log, opts.nodeId)
+    const locks = new AdvisoryLocks(async () => {
+      const c = new Client({ connectionString: url, application_name: 'pigeonhole-locks', ...limits })
+      return c.connect().then(() => c)
+    })
+    return new PostgresStore(pool, log, opts.nodeId, locks)
   }
 
   /** failed logins and dashboard logins in this database, so that every node agrees on them */
@@ -230,7 +236,8 @@ export class PostgresStore implements Store {
   }
 
   exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
-    return holdingLock(this.pool, name, work)
+    this.#open()
+    return this.locks.holding(name, work)
   }
 
   async waitingAt(domain: string): Promise<string[]> {
@@ -273,6 +280,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    await this.locks.close()
     await this.pool.end()
   }
 

@@ -42,6 +42,23 @@ describe('PostgresStore: several nodes on one database', { skip: postgresSkipRea
     await Promise.all([a.close(), b.close()])
   })
 
+  it('a lock held for a long time takes no connection from the pool: a node with a pool of one still answers', async () => {
+    const url = await (await cluster()).createDatabase()
+    const store = await PostgresStore.open(url, { poolSize: 1, statementTimeoutMs: 2_000 })
+    let release!: () => void
+    let holding!: () => void
+    const holds = new Promise<void>((resolve) => (holding = resolve))
+    const held = store.exclusive('relay b.example', () => new Promise<void>((resolve) => {
+      release = resolve
+      holding()
+    }))
+    await holds
+    assert.deepEqual(await store.waitingAt('b.example'), [], 'the pool\'s one connection is free while the lock is held')
+    release()
+    await held
+    await store.close()
+  })
+
   it('40 sends at once across two nodes to a box with room for 10 store exactly 10', async () => {
     const [a, b] = await twoNodes()
     const limits = { ...roomy, inboxMaxMessages: 10 }
