@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { median, pool } from './bench/client.js'
+import { type BenchClient, median, pool } from './bench/client.js'
 import { burst, register } from './bench/scenarios.js'
 import { userName } from './bench/seed.js'
 import { BenchServer, removeDir } from './bench/server.js'
@@ -24,29 +24,36 @@ const messages = Number(a.messages ?? 5000)
 // every round adds `messages` to the same 200 boxes: room for all of them
 const env = { PIGEONHOLE_INBOX_MAX_MESSAGES: String((rounds + 1) * messages), PIGEONHOLE_INBOX_MAX_BYTES: String(1e9) }
 
-const contenders = []
-for (const bundle of bundles) {
-  const dir = BenchServer.freshDataDir()
-  const server = await BenchServer.start(dir, env, [], resolve(bundle))
-  const senders = await register(server, Array.from({ length: 20 }, (_, i) => userName('sndr', i)))
-  const recipients = Array.from({ length: 200 }, (_, i) => userName('rcpt', i))
-  await register(server, recipients)
-  await pool(senders, 8, async (c) => void (await c.login()))
-  await burst(server, senders, recipients, messages, 'cold') // the first burst after boot compiles the send path
-  contenders.push({ bundle, dir, server, senders, recipients, us: [] as number[], rate: [] as number[] })
-}
-for (let r = 0; r < rounds; r++) {
-  for (const x of r % 2 ? [...contenders].reverse() : contenders) {
-    const f = await burst(x.server, x.senders, x.recipients, messages, `r${r}`)
-    if (f.failures) throw new Error(`${x.bundle}: ${f.failures} sends failed`)
-    x.us.push(f.serverUsPerMsg)
-    x.rate.push(f.msgsPerSec)
+const contenders: Array<{ bundle: string; dir: string; server: BenchServer; senders: BenchClient[]; recipients: string[]; us: number[]; rate: number[] }> = []
+try {
+  for (const bundle of bundles) {
+    const dir = BenchServer.freshDataDir()
+    const server = await BenchServer.start(dir, env, [], resolve(bundle))
+    const contender = { bundle, dir, server, senders: [] as BenchClient[], recipients: [] as string[], us: [] as number[], rate: [] as number[] }
+    contenders.push(contender)
+    contender.senders = await register(server, Array.from({ length: 20 }, (_, i) => userName('sndr', i)))
+    contender.recipients = Array.from({ length: 200 }, (_, i) => userName('rcpt', i))
+    await register(server, contender.recipients)
+    await pool(contender.senders, 8, async (c) => void (await c.login()))
+    await burst(server, contender.senders, contender.recipients, messages, 'cold') // the first burst after boot compiles the send path
   }
-}
-for (const x of contenders) {
+  for (let r = 0; r < rounds; r++) {
+    for (const x of r % 2 ? [...contenders].reverse() : contenders) {
+      const f = await burst(x.server, x.senders, x.recipients, messages, `r${r}`)
+      if (f.failures) throw new Error(`${x.bundle}: ${f.failures} sends failed`)
+      x.us.push(f.serverUsPerMsg)
+      x.rate.push(f.msgsPerSec)
+    }
+  }
   const list = (v: number[]) => v.map((n) => n.toFixed(0)).join(' ')
-  console.log(`${x.bundle}: ${median(x.us).toFixed(0)} µs/msg (${list(x.us)}), ${median(x.rate).toFixed(0)} msg/s (${list(x.rate)}), RSS ${x.server.rss().rssMb.toFixed(0)} MB`)
-  for (const c of x.senders) c.close()
-  await x.server.stop()
-  removeDir(x.dir)
+  for (const x of contenders) {
+    console.log(`${x.bundle}: ${median(x.us).toFixed(0)} µs/msg (${list(x.us)}), ${median(x.rate).toFixed(0)} msg/s (${list(x.rate)}), RSS ${x.server.rss().rssMb.toFixed(0)} MB`)
+  }
+} finally {
+  // a failed burst must not leave servers running behind the bench
+  for (const x of contenders) {
+    for (const c of x.senders) c.close()
+    await x.server.stop().catch(() => x.server.kill())
+    removeDir(x.dir)
+  }
 }

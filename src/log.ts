@@ -6,17 +6,18 @@ const GATHER_MS = 20
 const GATHER_BYTES = 64 * 1024
 
 /**
- * Lines gathered for up to 20 ms and written in one call: stdout to a pipe or a file is a synchronous system
- * call per write, and a busy server logs a line per message (one write per turn of the event loop still cost
- * ~3% of a warm send). Whatever is still gathered is written when the process exits, crash included.
+ * A line after a quiet spell is written at once (a lone line, such as the last before a crash, never waits);
+ * the lines that follow it within 20 ms (or 64 KiB) share one write: stdout to a pipe or a file is a synchronous
+ * system call per write, and a busy server logs a line per message (one write per turn of the event loop still
+ * cost ~3% of a warm send). Whatever is still gathered is written when the process exits, crash included.
  */
 export function batchedStdout(): (line: string) => void {
   let lines: string[] = []
   let bytes = 0
-  let timer: NodeJS.Timeout | undefined
+  let window: NodeJS.Timeout | undefined
   const flush = () => {
-    clearTimeout(timer)
-    timer = undefined
+    clearTimeout(window)
+    window = undefined
     if (!lines.length) return
     const text = lines.join('')
     lines = []
@@ -25,10 +26,14 @@ export function batchedStdout(): (line: string) => void {
   }
   process.on('exit', flush)
   return (line) => {
+    if (window === undefined) {
+      process.stdout.write(line)
+      window = setTimeout(flush, GATHER_MS).unref()
+      return
+    }
     lines.push(line)
     bytes += line.length
     if (bytes >= GATHER_BYTES) flush()
-    else timer ??= setTimeout(flush, GATHER_MS).unref()
   }
 }
 

@@ -38,6 +38,7 @@ export class PeerQueue {
   #cancelRetry: (() => void) | undefined
   #backoff: Backoff = { failures: 0 }
   #closed = false
+  #rescannedAt = 0
 
   constructor(private readonly core: Core, peer: Peer, private readonly link: PeerLink, private readonly schedule: Schedule) {
     this.status = { domain: peer.domain, url: peer.url, reachable: undefined, relayed: 0 }
@@ -89,15 +90,29 @@ export class PeerQueue {
       this.#failed(err)
     } finally {
       this.#running = undefined
+      // woken while letting go of the lock: that wake is this drain's to answer, or it would wait for the next one
+      if (this.#again && !this.#closed && !this.#cancelRetry) this.#running = this.#drain()
     }
   }
 
   async #sendAll(): Promise<true> {
     do {
       this.#again = false
+      this.#rescanNowAndThen()
       while (!this.#closed && (await this.#sendNextBatch())) { /* until nothing is left */ }
     } while (this.#again && !this.#closed)
     return true
+  }
+
+  /**
+   * What other nodes on the same store queued for this peer is known here only by a look at the whole backlog:
+   * while this node holds the peer's lock under steady traffic, it looks at most once per retry interval.
+   */
+  #rescanNowAndThen(): void {
+    const now = this.core.clock.now()
+    if (now - this.#rescannedAt < this.core.config.relayRetryMinMs) return
+    this.#rescannedAt = now
+    this.#backlog.rescan()
   }
 
   /** another node holds the peer's lock: what this node was told of waits, and it looks again shortly */

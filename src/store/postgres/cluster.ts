@@ -92,8 +92,9 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
   const unsubscribe = core.bus.subscribe((e) => recordLocally(core, registry, e)?.catch(failed('record')))
   const heartbeat = async () => {
     void listener.check(Math.max(2, 2 * opts.heartbeatSeconds) * 1000)
-    await behind.retry(core.hub.connectedUsers(), (users) => catchUp(core, users)).catch(failed('hint_retry'))
     const dropped = await registry.heartbeat(core.sessions.all(), core.clock.now())
+    // after this node's row is renewed: re-reading for many users must not make it look dead to the others
+    void behind.retry(core.hub.connectedUsers(), (users) => catchUp(core, users)).catch(failed('hint_retry'))
     await registry.announce(dropped)
     await refresh()
   }

@@ -82,7 +82,8 @@ export class PostgresStore implements Store {
     }
     client.release()
     const locks = new AdvisoryLocks(async () => {
-      const c = new Client({ connectionString: url, application_name: 'pigeonhole-locks', ...limits })
+      // a lock query never waits for ever (a half-open connection would stop this node's relaying)
+      const c = new Client({ connectionString: url, application_name: 'pigeonhole-locks', keepAlive: true, ...limits, query_timeout: limits.query_timeout ?? 10_000 })
       return c.connect().then(() => c)
     })
     return new PostgresStore(pool, log, opts.nodeId, locks)

@@ -5,6 +5,7 @@ import type { Session } from '../../core/sessions.js'
 import type { Capabilities, PublishedPresence } from '../../core/types.js'
 import { unreachable } from './db.js'
 import { CHANNEL, usersHint } from './hints.js'
+import { EndedSessions } from './ended-sessions.js'
 import { type Mirrored, PeerMirror } from './peer-mirror.js'
 
 /** what a sessions row keeps of a session, beside its id, user, node and expiry */
@@ -38,8 +39,7 @@ export class SessionRegistry implements PeerSessions {
   readonly #mirror = new PeerMirror()
   /** each session's write in flight, so that the next waits for it */
   readonly #writing = new Map<string, Promise<void>>()
-  /** sessions of this node that ended while their row could not be deleted: the next heartbeat deletes them */
-  readonly #unforgotten = new Set<string>()
+  readonly #ended = new EndedSessions()
   /** set by whoever runs the registry: records a session this node took up from another */
   adopted: (session: Session) => void = () => {}
 
@@ -66,6 +66,7 @@ export class SessionRegistry implements PeerSessions {
    * another node), or that its presence subscriptions changed (`watching`), for the nodes holding a copy.
    */
   record(session: Session, now: number, change: { started?: boolean; watching?: boolean }): Promise<void> {
+    this.#ended.revived(session.id)
     return this.#inTurn(session.id, () => this.pool.query(
       `WITH kept AS (
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
@@ -84,17 +85,25 @@ export class SessionRegistry implements PeerSessions {
    */
   forget(sessionId: string, userId: string, endedWith?: number): Promise<void> {
     const everywhere = endedWith !== undefined
+    this.#ended.ended(sessionId, userId, endedWith)
     const written = this.#inTurn(sessionId, () => this.pool.query(
       'WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2 OR node = $3)) SELECT pg_notify($4, $5)',
       [sessionId, everywhere, this.node, CHANNEL, usersHint([userId], this.node, { ended: everywhere ? [[sessionId, endedWith]] : [] })],
     ))
-    written.then(() => this.#unforgotten.delete(sessionId), () => this.#unforgotten.add(sessionId))
+    written.then(() => this.#ended.settled(sessionId), () => this.#ended.failed(sessionId))
     return written
   }
 
-  /** resolves once the writes asked for this session so far are done (or failed: the heartbeat writes it again) */
-  written(sessionId: string): Promise<void> {
-    return (this.#writing.get(sessionId) ?? Promise.resolve()).catch(() => {})
+  /**
+   * Resolves once the writes asked for this session so far are done, or failed (the heartbeat writes it again),
+   * or after `atMostMs` (a login is not held up for long by a slow database).
+   */
+  written(sessionId: string, atMostMs = 2_000): Promise<void> {
+    const writing = this.#writing.get(sessionId)
+    if (!writing) return Promise.resolve()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, atMostMs)))
+    return Promise.race([writing.catch(() => {}), late]).finally(() => clearTimeout(timer))
   }
 
   /**
@@ -155,8 +164,8 @@ export class SessionRegistry implements PeerSessions {
    * sessions here were dropped, for a hint.
    */
   async heartbeat(sessions: Session[], now: number): Promise<string[]> {
-    // only rows of sessions known to have ended go: a row recorded since `sessions` was read (a login meanwhile) stays
-    const unforgotten = [...this.#unforgotten]
+    // rows of sessions that ended here go, even if `sessions` was read before they ended; others are left alone
+    const { beat, ids: ended } = this.#ended.beat()
     const { rows } = await this.pool.query(
       `WITH alive AS (
          INSERT INTO nodes (id, expires_at) VALUES ($1, now() + make_interval(secs => $2))
@@ -165,13 +174,15 @@ export class SessionRegistry implements PeerSessions {
          INSERT INTO sessions (id, token_hash, user_id, node, record, expires_at)
          SELECT id, t, u, $1, r, now() + make_interval(secs => e)
          FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[]) AS x(id, t, u, r, e)
+         WHERE NOT (x.id = ANY($8))
          ON CONFLICT (id, node) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at),
-       dropped AS (DELETE FROM sessions WHERE node = $1 AND id = ANY($8) AND NOT (id = ANY($3)) RETURNING user_id)
+       dropped AS (DELETE FROM sessions WHERE node = $1 AND id = ANY($8) RETURNING user_id)
        SELECT DISTINCT user_id FROM dropped`,
       [this.node, 3 * this.heartbeatSeconds, sessions.map((s) => s.id), sessions.map((s) => tokenHash(s.token)), sessions.map((s) => s.userId),
-        sessions.map((s) => JSON.stringify(recordOf(s))), sessions.map((s) => this.#secondsLeft(s, now)), [...unforgotten]],
+        sessions.map((s) => JSON.stringify(recordOf(s))), sessions.map((s) => this.#secondsLeft(s, now)), ended],
     )
-    for (const id of unforgotten) this.#unforgotten.delete(id)
+    // a logout whose delete failed is asked again whole: every node's row, and the hint that ends their copies
+    for (const e of this.#ended.after(beat)) this.forget(e.id, e.userId, e.endedWith).catch(() => {})
     await this.pool.query(
       `DELETE FROM sessions s WHERE s.expires_at < now()
          OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = s.node AND n.expires_at > now())`,

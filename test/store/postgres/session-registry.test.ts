@@ -35,7 +35,14 @@ describe('the sessions a node records for the others', { skip: postgresSkipReaso
     await node1.heartbeat([fresh], 0)
     assert.equal(await node2.claim(old.token), undefined, 'olga\'s is gone')
 
-    // rita's session ends on node 3 while its database connection drops: her row stays, until the next heartbeat
+    const lena = session('s-lena', 'lena')
+    await node1.record(lena, 0, { started: true })
+    const listBeforeTheLogout = [fresh, lena]
+    await node1.forget(lena.id, lena.userId, 200) // lena logs out while the heartbeat is on its way
+    await node1.heartbeat(listBeforeTheLogout, 0)
+    assert.equal(await node2.claim(lena.token), undefined, 'the heartbeat does not bring her row back')
+
+    // rita logs out on node 3 while its database connection drops: her rows stay, until the next heartbeat
     let failNext = false
     const flaky = {
       query: (text: string, values?: unknown[]) => {
@@ -48,11 +55,14 @@ describe('the sessions a node records for the others', { skip: postgresSkipReaso
     const rita = session('s-rita', 'rita')
     await node3.heartbeat([rita], 0)
     await node3.record(rita, 0, { started: true })
+    await node2.heartbeat([], 0)
+    await node2.record(rita, 0, {}) // node 2 took her session up too (she used her token there)
     failNext = true
-    await assert.rejects(node3.forget(rita.id, rita.userId), /Connection terminated/)
-    assert.equal((await node2.claim(rita.token))?.id, 's-rita', 'her row outlived the failed delete')
+    await assert.rejects(node3.forget(rita.id, rita.userId, 200), /Connection terminated/)
+    assert.equal((await node1.claim(rita.token))?.id, 's-rita', 'her rows outlived the failed delete')
     await node3.heartbeat([], 0)
-    assert.equal(await node2.claim(rita.token), undefined, 'the next heartbeat deletes it')
+    await node3.written(rita.id)
+    assert.equal(await node1.claim(rita.token), undefined, 'the next heartbeat asks again, on every node')
     await pool.end()
     await store.close()
   })
