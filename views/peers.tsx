@@ -9,7 +9,7 @@ export function PeersCard(props: { peers: PeerView[]; now: number; csrf: string 
       <h2>Relay peers</h2>
       <table class="compact">
         <thead>
-          <tr><th>Domain</th><th>State</th><th>Queued</th><th>Relayed</th><th>Last error</th><th></th></tr>
+          <tr><th>Domain</th><th>State</th><th>Queued</th><th title="messages the peer took to keep, since this server started (one it refused ends with a report instead)">Taken since start</th><th>Last error</th><th></th></tr>
         </thead>
         <tbody>
           {props.peers.map((p) => (
