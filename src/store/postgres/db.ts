@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg'
+import type { Pool, PoolClient, PoolConfig } from 'pg'
 import { ImpsError } from '../../core/codes.js'
 import { databaseUnavailable } from '../../core/refusals.js'
 
@@ -92,4 +92,15 @@ export function reason(err: unknown): string {
   const e = err as { message?: string; code?: string; errors?: Array<{ message?: string }> }
   const text = e?.message || e?.errors?.map((x) => x.message).join('; ') || e?.code || String(err)
   return text.replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * A database that is slow or stuck must turn into a 503, not a request that hangs: PostgreSQL cancels a
+ * statement that runs (or waits on a lock) too long, and the client gives up on a server that stops answering
+ * altogether a moment later (the connection is then dropped, not reused). Waiting for a pooled connection has
+ * the same limit. 0 turns all three off, except for a connection's first answer (10 s).
+ */
+export function timeouts(ms: number): Pick<PoolConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis'> {
+  if (ms === 0) return { connectionTimeoutMillis: 10_000 }
+  return { statement_timeout: ms, query_timeout: ms + 1_000, connectionTimeoutMillis: ms }
 }

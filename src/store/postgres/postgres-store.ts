@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
-import { describeUrl, num, prepared, reason, transaction, unreachable } from './db.js'
+import { describeUrl, num, prepared, reason, timeouts, transaction, unreachable } from './db.js'
 import { DatabaseError } from './errors.js'
 import { CHANNEL, reportHint, usersHint } from './hints.js'
 import { UserCache } from './user-cache.js'
@@ -14,17 +14,6 @@ import { settle } from './settle.js'
 import { AdvisoryLocks } from './advisory-lock.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
-
-/**
- * A database that is slow or stuck must turn into a 503, not a request that hangs: PostgreSQL cancels a
- * statement that runs (or waits on a lock) too long, and the client gives up on a server that stops answering
- * altogether a moment later (the connection is then dropped, not reused). Waiting for a pooled connection has
- * the same limit. 0 turns all three off, except for a connection's first answer (10 s).
- */
-function timeouts(ms: number): Pick<pg.PoolConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis'> {
-  if (ms === 0) return { connectionTimeoutMillis: 10_000 }
-  return { statement_timeout: ms, query_timeout: ms + 1_000, connectionTimeoutMillis: ms }
-}
 
 export interface PostgresStoreOptions {
   /** connections this node keeps (PIGEONHOLE_DATABASE_POOL) */
