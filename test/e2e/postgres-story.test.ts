@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { postgresSkipReason, useTestCluster } from '../support/postgres.js'
+import { AdminHttp } from '../support/admin.js'
 import { TestServer } from '../support/server.js'
 
 const cluster = useTestCluster()
+const ADMIN_PASSWORD = 'outage-password'
 
 describe('the seed story on PostgreSQL: two servers on one database, alice on one, bob picks it up on the other', { skip: postgresSkipReason() }, () => {
   let node1: TestServer
   let node2: TestServer
   before(async () => {
     const databaseUrl = await (await cluster()).createDatabase()
-    node1 = await TestServer.start({ databaseUrl, databasePool: 4 })
+    node1 = await TestServer.start({ databaseUrl, databasePool: 4, adminPassword: ADMIN_PASSWORD })
     node2 = await TestServer.start({ databaseUrl, databasePool: 4 })
   })
   after(async () => {
@@ -42,6 +44,8 @@ describe('the seed story on PostgreSQL: two servers on one database, alice on on
   it('while the database is down a send is refused with 503, and once it is back the same server stores again', async () => {
     const [carol] = await node1.users('carol', 'dave')
     await carol.login()
+    const admin = new AdminHttp(node1.url)
+    assert.equal((await admin.login(ADMIN_PASSWORD)).status, 303)
     const c = await cluster()
     await c.stop()
     try {
@@ -49,6 +53,13 @@ describe('the seed story on PostgreSQL: two servers on one database, alice on on
       assert.equal(refused.status, 503)
       assert.equal(refused.body.result.code, 503)
       assert.equal((await fetch(`${node1.url}/healthz`)).status, 503, 'the health check says so')
+      // the dashboard says what is wrong, in a sentence, rather than 'something went wrong' or a lockout
+      const page = await admin.page('/admin/users')
+      assert.equal(page.status, 503)
+      assert.match(page.html, /cannot reach its database; nothing was changed/)
+      const login = await new AdminHttp(node1.url).login(ADMIN_PASSWORD)
+      assert.equal(login.status, 503)
+      assert.doesNotMatch(await login.text(), /Too many failed logins|undefined/)
     } finally {
       await c.start()
     }

@@ -41,7 +41,7 @@ export function authRoutes(core: Core, sessions: AdminSessions): Hono<AdminEnv> 
     try {
       await core.loginGuard.check(ADMIN_THROTTLE_KEY, address)
     } catch (err) {
-      if (!(err instanceof ImpsError)) throw err
+      if (!(err instanceof ImpsError) || err.code !== 429) throw err // a store that cannot be read is the error page's (503)
       c.header('Retry-After', String(err.extra.retryAfter))
       return c.html(LoginPage({ error: `Too many failed logins. Try again in ${err.extra.retryAfter} seconds.` }), 429)
     }

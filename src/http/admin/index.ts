@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
+import { ImpsError } from '../../core/codes.js'
 import type { Core } from '../../core/context.js'
 import { defaultHeaders } from '../middleware.js'
 import { ErrorPage } from '../../../views/layout.js'
@@ -27,6 +28,12 @@ export function adminRoutes(core: Core): Hono<AdminEnv> {
     const session = c.get('admin')
     if (err instanceof HTTPException && err.status === 403) {
       return c.html(ErrorPage({ title: 'Request refused', text: 'The request did not come from this dashboard (Origin / Sec-Fetch-Site check).', session }), 403)
+    }
+    if (err instanceof ImpsError && err.code === 503) {
+      // the store or the database is away: nothing was changed, and the page says so (the cause goes to the log)
+      core.log('admin', 'unavailable', { path: c.req.path, error: err.message, cause: err.extra.cause })
+      c.header('Retry-After', '5')
+      return c.html(ErrorPage({ title: 'Store unavailable', text: `${err.message}.`, session }), 503)
     }
     core.log('admin', 'error', { path: c.req.path, error: err.stack ?? String(err) })
     return c.html(ErrorPage({ title: 'Something went wrong', text: 'The server could not do that; the details are in its log.', session }), 500)
