@@ -22,8 +22,8 @@ export type CoreEvent =
   | { type: 'SessionEnded'; userId: string; sessionId: string; result: Result }
   /** a user published new presence attributes */
   | { type: 'PresenceUpdated'; userId: string }
-  /** a session subscribed to or unsubscribed from someone's presence (another node's copy of it follows) */
-  | { type: 'PresenceSubscriptionsChanged'; userId: string; sessionId: string }
+  /** a session's settings changed: its presence subscriptions, capabilities or time-to-live (another node's copy follows) */
+  | { type: 'SessionSettingsChanged'; userId: string; sessionId: string }
   /** who may see a user's presence may have changed (their contact or block lists) */
   | { type: 'PresenceRulesChanged'; userId: string }
   | { type: 'UserCreated'; userId: string }

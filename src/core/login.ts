@@ -67,13 +67,17 @@ export async function changeOwnPassword(core: Core, userId: string, current: str
 /** ClientCapability / SetDeliveryMethod: what the server agrees to, from what the session has */
 export function setCapabilities(core: Core, session: Session, req: CapabilityRequest): void {
   session.capabilities = negotiate(core.config, session.capabilities, req)
+  core.bus.publish({ type: 'SessionSettingsChanged', userId: session.userId, sessionId: session.id })
 }
 
 /** KeepAlive-Request: optionally a new time-to-live, clamped to the server's bounds (605 when it was) */
 export function keepAlive(core: Core, session: Session, timeToLive?: number): Result {
   if (timeToLive === undefined) return result(200)
   const { ttl, accepted } = clampTtl(core.config, timeToLive)
-  session.ttlSeconds = ttl
+  if (ttl !== session.ttlSeconds) {
+    session.ttlSeconds = ttl
+    core.bus.publish({ type: 'SessionSettingsChanged', userId: session.userId, sessionId: session.id })
+  }
   return accepted ? result(200) : ttlRefusal(core)
 }
 

@@ -21,6 +21,13 @@ export interface Watching {
   lists: string[]
 }
 
+/** what a session's copies on every node keep alike: whom it watches, what it accepts, its time-to-live */
+export interface SessionSettings {
+  watching: Watching
+  capabilities: Capabilities
+  ttlSeconds: number
+}
+
 /** what a node needs to take up a session another node started (a client may send its token to any node) */
 export interface SessionClaim {
   id: string

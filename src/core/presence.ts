@@ -73,7 +73,7 @@ export async function subscribePresence(core: Core, session: Session, who: { use
   const views = await presenceOfMany(core, session.userId, who)
   for (const u of who.users ?? []) session.watching.users.add(u)
   for (const l of who.lists ?? []) session.watching.lists.add(normaliseListName(l))
-  core.bus.publish({ type: 'PresenceSubscriptionsChanged', userId: session.userId, sessionId: session.id })
+  core.bus.publish({ type: 'SessionSettingsChanged', userId: session.userId, sessionId: session.id })
   if (views.length) core.hub.deliverTo(session, { type: 'PresenceNotification', presence: views })
   return views
 }
@@ -87,7 +87,7 @@ export function unsubscribePresence(core: Core, session: Session, who: { users?:
     for (const u of who.users ?? []) session.watching.users.delete(u)
     for (const l of who.lists ?? []) session.watching.lists.delete(l.toLowerCase())
   }
-  core.bus.publish({ type: 'PresenceSubscriptionsChanged', userId: session.userId, sessionId: session.id })
+  core.bus.publish({ type: 'SessionSettingsChanged', userId: session.userId, sessionId: session.id })
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

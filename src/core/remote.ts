@@ -2,7 +2,7 @@ import { CODES, type Code, result } from './codes.js'
 import type { Core } from './context.js'
 import { pendingFor } from './delivery.js'
 import { endSession } from './login.js'
-import type { Watching } from './peers.js'
+import type { SessionSettings } from './peers.js'
 import { presenceOfMany } from './presence.js'
 import { presenceMayHaveChanged } from './presence-watch.js'
 import type { Session } from './sessions.js'
@@ -39,11 +39,14 @@ export function sessionEndedElsewhere(core: Core, sessionId: string, code: numbe
 }
 
 /**
- * A session this node holds a copy of subscribed or unsubscribed on another node (a client behind a balancer
- * that subscribes on one node and streams from another): this copy watches the same, and its sinks get the
- * current state of whom it now watches, as a subscription here would send it.
+ * A session this node holds a copy of changed its settings on another node (a client behind a balancer that
+ * subscribes or switches to push on one node and streams from another): this copy takes the same capabilities,
+ * time-to-live and subscriptions, and its sinks get the current state of whom it now watches, as a subscription
+ * here would send it.
  */
-export async function subscriptionsChangedElsewhere(core: Core, session: Session, watching: Watching): Promise<void> {
+export async function settingsChangedElsewhere(core: Core, session: Session, { watching, capabilities, ttlSeconds }: SessionSettings): Promise<void> {
+  session.capabilities = capabilities
+  session.ttlSeconds = ttlSeconds
   const users = watching.users.filter((u) => !session.watching.users.has(u))
   const lists = watching.lists.filter((l) => !session.watching.lists.has(l))
   session.watching = { users: new Set(watching.users), lists: new Set(watching.lists) }

@@ -200,6 +200,25 @@ describe('two nodes as two processes on one PostgreSQL: alice on node 1, bob on 
     assert.equal((await onNode2.get('/messages')).status, 200, 'node 2 finds the session node 1 just started')
   })
 
+  it('bo logs in on node 2 with pull and uses node 1 too; he switches to push on node 2, and node 1 pushes to his stream there', async () => {
+    const sal = await user(nodes.node1, 'sal')
+    const bo = await user(nodes.node2, 'bo')
+    await sal.login()
+    await bo.loginWith('pull')
+    const onNode1 = new Client(nodes.node1.url, 'bo')
+    onNode1.token = bo.token
+    assert.equal((await onNode1.get('/messages')).status, 200, 'node 1 holds a copy of his session now')
+    assert.equal((await bo.post('/delivery-method', { deliveryMethod: 'push' })).status, 200)
+    const admin = new AdminHttp(nodes.node1.url)
+    await admin.login(ADMIN_PASSWORD)
+    await eventually('node 1\'s copy takes push too', async () => /push on node1/.test((await admin.page('/admin/users/bo')).html))
+    const stream = await onNode1.openStream()
+    await sal.send('bo', 'pushed wherever he streams')
+    assert.equal((await stream.nextOf('message')).data.body, 'pushed wherever he streams')
+    assert.equal((await onNode1.post('/keepalive', { timeToLive: 600 })).body.keepAliveTime, 600)
+    await eventually('node 2\'s copy takes the new time-to-live', async () => (await bo.post('/keepalive', {})).body.keepAliveTime === 600)
+  })
+
   it('vera\'s browser streams from node 2 but subscribes through node 1 (no stickiness): her stream hears of walt all the same', async () => {
     const vera = await user(nodes.node1, 'vera')
     const walt = await user(nodes.node1, 'walt')

@@ -2,7 +2,7 @@ import type { Core } from '../../core/context.js'
 import type { CoreEvent } from '../../core/bus.js'
 import {
   accountsChangedElsewhere,
-  catchUp, clientLoggedInElsewhere, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere, subscriptionsChangedElsewhere,
+  catchUp, clientLoggedInElsewhere, messagesArrived, presenceChangedElsewhere, reportsArrived, sessionEndedElsewhere, settingsChangedElsewhere,
 } from '../../core/remote.js'
 import type { StoredMessage, StoredReport } from '../../core/types.js'
 import { reason } from './db.js'
@@ -51,13 +51,13 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     }
   }
 
-  /** another node's copy of a session this node holds too changed whose presence it watches: this copy follows */
-  const followSubscriptions = (sessionId: string, node: string | undefined) => {
+  /** another node's copy of a session this node holds too changed its settings (subscriptions, capabilities, TTL): this copy follows */
+  const followSettings = (sessionId: string, node: string | undefined) => {
     const session = core.sessions.byId(sessionId)
     if (!session || !node) return
-    registry.watchingOf(sessionId, node)
-      .then((watching) => watching && subscriptionsChangedElsewhere(core, session, watching))
-      .catch(failed('subscriptions'))
+    registry.settingsOf(sessionId, node)
+      .then((settings) => settings && settingsChangedElsewhere(core, session, settings))
+      .catch(failed('settings'))
   }
 
   const behind = new ReadBehind()
@@ -68,7 +68,7 @@ export async function joinCluster(core: Core, store: PostgresStore, opts: Cluste
     store.users.forget(hint.all ? 'all' : hint.users)
     if (hint.users.length) accountsChangedElsewhere(core, hint.users).catch(failed('accounts'))
     for (const [id, code] of hint.ended) sessionEndedElsewhere(core, id, code)
-    for (const id of hint.watching) followSubscriptions(id, hint.node)
+    for (const id of hint.watching) followSettings(id, hint.node)
     handOn(core, hint).catch((err) => {
       behind.missed(hint)
       failed('hint')(err)
@@ -130,7 +130,7 @@ function recordLocally(core: Core, registry: SessionRegistry, e: CoreEvent): Pro
     const session = core.sessions.ofUser(e.userId).find((s) => s.id === e.sessionId)
     return session && registry.record(session, core.clock.now(), { started: true })
   }
-  if (e.type === 'PresenceSubscriptionsChanged') {
+  if (e.type === 'SessionSettingsChanged') {
     const session = core.sessions.byId(e.sessionId)
     return session && registry.record(session, core.clock.now(), { watching: true })
   }

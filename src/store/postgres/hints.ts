@@ -26,7 +26,7 @@ export interface Hint {
   ended: Array<[string, number]>
   /** sessions just logged in: an older session of the same client on another node is forced out (601) */
   started: string[]
-  /** sessions whose presence subscriptions changed: every node's copy takes them over */
+  /** sessions whose settings changed (subscriptions, capabilities, time-to-live): every node's copy takes them over */
   watching: string[]
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Pool } from 'pg'
-import type { PeerSession, PeerSessions, SessionClaim, Watching } from '../../core/peers.js'
+import type { PeerSession, PeerSessions, SessionClaim, SessionSettings, Watching } from '../../core/peers.js'
 import type { Session } from '../../core/sessions.js'
 import type { Capabilities, PublishedPresence } from '../../core/types.js'
 import { unreachable } from './db.js'
@@ -191,10 +191,12 @@ export class SessionRegistry implements PeerSessions {
     return rows.map((r) => r.user_id)
   }
 
-  /** whose presence a session subscribed to, as the node named keeps it (undefined when it keeps no such session) */
-  async watchingOf(sessionId: string, node: string): Promise<Watching | undefined> {
+  /** a session's settings as the node named keeps them (undefined when it keeps no such session) */
+  async settingsOf(sessionId: string, node: string): Promise<SessionSettings | undefined> {
     const { rows: [r] } = await this.pool.query('SELECT record FROM sessions WHERE id = $1 AND node = $2', [sessionId, node])
-    return r ? ((r.record as SessionRecord).watching ?? { users: [], lists: [] }) : undefined
+    if (!r) return undefined
+    const rec = r.record as SessionRecord
+    return { watching: rec.watching ?? { users: [], lists: [] }, capabilities: rec.capabilities, ttlSeconds: rec.ttlSeconds }
   }
 
   /** whether a node of this name renewed itself lately: another one runs under the same name, or this one restarted at once */
