@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { hashPassword } from '../../src/core/passwords.js'
 import type { StoredMessage, UserRecord } from '../../src/core/types.js'
 import { BOX_SCHEMA, type BoxFile, type Op } from '../../src/store/embedded/box.js'
-import { ACCOUNTS_SCHEMA, type AccountsFile } from '../../src/store/embedded/box-store.js'
+import { emptyAccounts } from '../../src/store/embedded/accounts-file.js'
 
 export const userName = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, '0')}`
 
@@ -31,7 +31,7 @@ export async function seedStore(dir: string, opts: { users: string[]; messagesPe
   // all users share one password so that one scrypt hash serves them all
   hashCache ??= hashPassword('seeded-password')
   const passwordHash = await hashCache
-  const accounts: AccountsFile = { schema: ACCOUNTS_SCHEMA, users: {}, meta: {} }
+  const accounts = emptyAccounts()
   for (const id of users) {
     const u: UserRecord = {
       id, passwordHash, createdAt: now, disabled: false, quotas: {},

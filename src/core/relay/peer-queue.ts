@@ -46,12 +46,10 @@ export class PeerQueue {
   }
 
   /** something new waits for this peer (for `address`): hand it over now, unless a retry is scheduled after a failure */
-  wake(address?: string, rescan = true): void {
+  wake(address?: string): void {
     if (address) this.#backlog.told(address)
-    else if (rescan) this.#backlog.rescan()
-    if (this.#closed || this.#cancelRetry) return
-    if (this.#running) this.#again = true
-    else this.#running = this.#drain()
+    else this.#backlog.rescan()
+    this.#run()
   }
 
   /** an admin asked: try now even if a retry is scheduled; resolves when that attempt is over */
@@ -78,11 +76,22 @@ export class PeerQueue {
     this.#cancelRetry?.()
   }
 
+  /** starts a drain, or has the one running go round once more (it may be past its last look) */
+  #run(): void {
+    if (this.#closed || this.#cancelRetry) return
+    if (this.#running) this.#again = true
+    else this.#running = this.#drain()
+  }
+
   async #drain(): Promise<void> {
     try {
-      // nodes on one database share the peer's backlog: one of them hands it over at a time
-      const drained = await this.core.store.exclusive(`relay ${this.status.domain}`, () => this.#sendAll())
-      if (drained === undefined) return this.#later()
+      // nodes on one database share the peer's backlog: one of them hands it over at a time. A wake that comes
+      // while this node holds the lock, or lets go of it, is answered by going round again
+      do {
+        this.#again = false
+        const drained = await this.core.store.exclusive(`relay ${this.status.domain}`, () => this.#sendAll())
+        if (drained === undefined) return this.#later()
+      } while (this.#again && !this.#closed)
       this.#backoff = { failures: 0 }
       this.status.reachable = true
       this.status.nextAttemptAt = undefined // a retry that was scheduled ran early (Retry now), or is moot
@@ -90,17 +99,12 @@ export class PeerQueue {
       this.#failed(err)
     } finally {
       this.#running = undefined
-      // woken while letting go of the lock: that wake is this drain's to answer, or it would wait for the next one
-      if (this.#again && !this.#closed && !this.#cancelRetry) this.#running = this.#drain()
     }
   }
 
   async #sendAll(): Promise<true> {
-    do {
-      this.#again = false
-      this.#rescanNowAndThen()
-      while (!this.#closed && (await this.#sendNextBatch())) { /* until nothing is left */ }
-    } while (this.#again && !this.#closed)
+    this.#rescanNowAndThen()
+    while (!this.#closed && (await this.#sendNextBatch())) { /* until nothing is left */ }
     return true
   }
 
@@ -120,7 +124,7 @@ export class PeerQueue {
     if (this.#closed) return
     this.#cancelRetry = this.schedule(this.core.config.relayRetryMinMs, () => {
       this.#cancelRetry = undefined
-      this.wake(undefined, false)
+      this.#run()
     })
   }
 

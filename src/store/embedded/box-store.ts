@@ -1,21 +1,10 @@
 import type { StoredMessage, StoredReport, UserRecord } from '../../core/types.js'
 import type { CopyVerdict, MailboxSummary, NewCopy, Settlement, Store, StoreStats, UserUsage } from '../store.js'
+import { type AccountsFile, emptyAccounts } from './accounts-file.js'
 import { type Op, type Box, applyOp, inverseOp, opUser } from './box.js'
 import { CommitGate } from './commit-gate.js'
 import { judgeCopies } from './quota-check.js'
 import { Tally } from './tally.js'
-
-export const ACCOUNTS_SCHEMA = 1
-
-export interface AccountsFile {
-  schema: number
-  users: Record<string, UserRecord>
-  meta: Record<string, string>
-}
-
-export function emptyAccounts(): AccountsFile {
-  return { schema: ACCOUNTS_SCHEMA, users: {}, meta: {} }
-}
 
 /**
  * The embedded store's in-memory half: accounts, boxes changed by ops, counters in a Tally. Every change is

@@ -104,3 +104,10 @@ export function timeouts(ms: number): Pick<PoolConfig, 'statement_timeout' | 'qu
   if (ms === 0) return { connectionTimeoutMillis: 10_000 }
   return { statement_timeout: ms, query_timeout: ms + 1_000, connectionTimeoutMillis: ms }
 }
+
+/** `work`, or a rejection with `why` once `ms` have passed without it */
+export function withTimeout<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(why)), ms)))
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
+}

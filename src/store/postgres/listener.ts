@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { reason } from './db.js'
+import { reason, withTimeout } from './db.js'
 
 export interface ListenerOptions {
   url: string
@@ -110,10 +110,4 @@ export class NotifyListener {
     this.opts.log('listening', { channel: this.opts.channel })
     this.opts.onListening()
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(why)), ms)))
-  return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }

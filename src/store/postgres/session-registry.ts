@@ -3,7 +3,7 @@ import type { Pool } from 'pg'
 import type { PeerSession, PeerSessions, SessionClaim, SessionSettings, Watching } from '../../core/peers.js'
 import type { Session } from '../../core/sessions.js'
 import type { Capabilities, PublishedPresence } from '../../core/types.js'
-import { unreachable } from './db.js'
+import { unreachable, withTimeout } from './db.js'
 import { CHANNEL, usersHint } from './hints.js'
 import { EndedSessions } from './ended-sessions.js'
 import { type Mirrored, PeerMirror } from './peer-mirror.js'
@@ -100,10 +100,7 @@ export class SessionRegistry implements PeerSessions {
    */
   written(sessionId: string, atMostMs = 2_000): Promise<void> {
     const writing = this.#writing.get(sessionId)
-    if (!writing) return Promise.resolve()
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, atMostMs)))
-    return Promise.race([writing.catch(() => {}), late]).finally(() => clearTimeout(timer))
+    return writing ? withTimeout(writing, atMostMs, 'the record is late').catch(() => {}) : Promise.resolve()
   }
 
   /**
