@@ -3,6 +3,8 @@
  * at the same time, and bursts alternate between them (in turn, the order reversed every other round), so each
  * build sees the same moments of the machine. Prints the median server CPU per message and messages/s per
  * bundle, with every burst's figure. `npm run bench:ab -- old.mjs dist/pigeonhole.mjs` (`--rounds`, `--messages`).
+ * A contender may carry `node` flags and environment after its path, space-separated in one argument, to compare
+ * ways of starting the same build: `'dist/pigeonhole.mjs --max-semi-space-size=1 MALLOC_ARENA_MAX=2'`.
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -24,11 +26,19 @@ const messages = Number(a.messages ?? 5000)
 // every round adds `messages` to the same 200 boxes: room for all of them
 const env = { PIGEONHOLE_INBOX_MAX_MESSAGES: String((rounds + 1) * messages), PIGEONHOLE_INBOX_MAX_BYTES: String(1e9) }
 
+/** `path [--node-flag…] [NAME=value…]` */
+function contenderOf(spec: string): { bundle: string; nodeArgs: string[]; env: Record<string, string> } {
+  const [bundle, ...rest] = spec.split(' ').filter(Boolean)
+  const env = Object.fromEntries(rest.filter((w) => !w.startsWith('--')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]))
+  return { bundle: resolve(bundle), nodeArgs: rest.filter((w) => w.startsWith('--')), env }
+}
+
 const contenders: Array<{ bundle: string; dir: string; server: BenchServer; senders: BenchClient[]; recipients: string[]; us: number[]; rate: number[] }> = []
 try {
   for (const bundle of bundles) {
     const dir = BenchServer.freshDataDir()
-    const server = await BenchServer.start(dir, env, [], resolve(bundle))
+    const how = contenderOf(bundle)
+    const server = await BenchServer.start(dir, { ...env, ...how.env }, how.nodeArgs, how.bundle)
     const contender = { bundle, dir, server, senders: [] as BenchClient[], recipients: [] as string[], us: [] as number[], rate: [] as number[] }
     contenders.push(contender)
     contender.senders = await register(server, Array.from({ length: 20 }, (_, i) => userName('sndr', i)))

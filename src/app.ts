@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { resultOf } from './core/codes.js'
-import { noSuchRoute, requestTooLarge } from './core/refusals.js'
+import { ImpsError, resultOf } from './core/codes.js'
+import { noSuchRoute, requestTooLarge, storeUnavailable } from './core/refusals.js'
 import type { Core } from './core/context.js'
 import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
@@ -39,8 +39,10 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
     try {
       await core.store.checkWritable()
       return c.json({ status: 'ok', version: VERSION })
-    } catch {
-      return c.json({ status: 'store not writable', version: VERSION }, 503)
+    } catch (err) {
+      // the refusal's sentence names the cause (a lost database, a failing disk) without internals; not logged: probes repeat
+      const reason = (err instanceof ImpsError ? err : storeUnavailable()).message
+      return c.json({ status: 'store not writable', reason, version: VERSION }, 503)
     }
   })
 

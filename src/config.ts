@@ -134,6 +134,10 @@ export const SETTINGS: Setting[] = [
   { env: 'PIGEONHOLE_CIR_MAX_PER_ADDRESS', key: 'cirMaxPerAddress', parse: int(1, 1_000_000) },
   { env: 'PIGEONHOLE_DATABASE_URL', key: 'databaseUrl', secret: true, parse: (raw) => {
     if (!/^postgres(ql)?:\/\/\S+$/.test(raw.trim())) throw new ConfigError('expected a URL like postgres://user:password@host:5432/pigeonhole')
+    if (!readableDatabaseUrl(raw.trim())) {
+      throw new ConfigError('the PostgreSQL client cannot read this URL: percent-encode @ : / in the password, and for a ' +
+        'Unix socket give the port in the query (postgres://user@/pigeonhole?host=/run/postgresql&port=5433)')
+    }
     return raw.trim()
   } },
   { env: 'PIGEONHOLE_DATABASE_POOL', key: 'databasePool', parse: int(1, 1000) },
@@ -267,4 +271,14 @@ function unknownVariables(env: Record<string, string | undefined>): string[] {
 function withPassword(url: string, password: string): string | undefined {
   const m = /^(postgres(?:ql)?:\/\/)([^:@/?#]+)(?::[^@/?#]*)?@/.exec(url)
   return m ? `${m[1]}${m[2]}:${encodeURIComponent(password)}@${url.slice(m[0].length)}` : undefined
+}
+
+/** what the `pg` client accepts: a WHATWG URL, where an empty host before the path (a Unix socket) is allowed */
+function readableDatabaseUrl(url: string): boolean {
+  try {
+    new URL(url.replace('@/', '@localhost/'))
+    return true
+  } catch {
+    return false
+  }
 }

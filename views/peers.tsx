@@ -15,7 +15,7 @@ export function PeersCard(props: { peers: PeerView[]; now: number; csrf: string 
           {props.peers.map((p) => (
             <tr>
               <td title={p.url}>{p.domain}</td>
-              <td class={p.reachable === false ? 'bad' : ''}>{p.reachable === undefined ? 'not tried yet' : p.reachable ? 'reachable' : 'unreachable'}</td>
+              <td class={p.reachable === false || p.failedHere ? 'bad' : ''}>{peerState(p)}</td>
               <td>{p.queued.messages} messages, {p.queued.reports} reports</td>
               <td>{p.relayed}</td>
               <td>
@@ -34,4 +34,9 @@ export function PeersCard(props: { peers: PeerView[]; now: number; csrf: string 
       </table>
     </section>
   )
+}
+
+function peerState(p: PeerView): string {
+  if (p.failedHere) return "held up here: this server's store failed"
+  return p.reachable === undefined ? 'not tried yet' : p.reachable ? 'reachable' : 'unreachable'
 }

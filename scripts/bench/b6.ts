@@ -32,7 +32,7 @@ export async function b6(opts: Options, run: number): Promise<Figures> {
     const url = `postgres://postgres@/${new URL(await cluster.createDatabase()).pathname.slice(1)}?host=${cluster.socketDir}&port=${cluster.port}`
     // the CIR port off: two nodes on one machine would both want 3171
     const env = { PIGEONHOLE_DATABASE_URL: url, PIGEONHOLE_CIR_PORT: 'off' }
-    for (const dir of dirs) nodes.push(await BenchServer.start(dir, env, opts.serverArgs))
+    for (const dir of dirs) nodes.push(await BenchServer.start(dir, { ...env, ...opts.serverEnv }, opts.serverArgs))
     const senders = (await Promise.all(nodes.map((node, n) =>
       register(node, Array.from({ length: nSenders }, (_, i) => userName('sndr', i)).filter((_, i) => i % 2 === n))))).flat()
     await Promise.all(nodes.map((node, n) => register(node, recipients.filter((_, i) => i % 2 === n))))

@@ -40,6 +40,18 @@ describe('configuration from the environment, flags and secret files', () => {
     assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: 'db.example' }), /PIGEONHOLE_DATABASE_URL \(--database-url\) expected a URL like postgres:/)
   })
 
+  it('a database URL the PostgreSQL client could not read is refused at start, not when the first query fails', () => {
+    const socket = 'postgres://pig@/pigeonhole?host=/run/postgresql&port=5433'
+    assert.equal(loadConfig({ PIGEONHOLE_DATABASE_URL: socket }).config.databaseUrl, socket, 'a Unix socket, port in the query')
+    for (const unreadable of ['postgres://pig@:5433/pigeonhole?host=/run/postgresql', 'postgres://pig:zq9x/y@db.example/pigeonhole']) {
+      assert.throws(() => loadConfig({ PIGEONHOLE_DATABASE_URL: unreadable }), (err: Error) => {
+        assert.match(err.message, /the PostgreSQL client cannot read this URL: percent-encode @ : \/ in the password, and for a Unix socket give the port in the query/)
+        assert.doesNotMatch(err.message, /zq9x/, 'nothing of the password is repeated')
+        return true
+      })
+    }
+  })
+
   it('reads the relay peers file, and says which peer and which field is wrong', () => {
     const dir = tempDir()
     const file = (name: string, text: string) => {

@@ -52,7 +52,9 @@ describe('the seed story on PostgreSQL: two servers on one database, alice on on
       const refused = await carol.send('dave', 'anyone there?')
       assert.equal(refused.status, 503)
       assert.equal(refused.body.result.code, 503)
-      assert.equal((await fetch(`${node1.url}/healthz`)).status, 503, 'the health check says so')
+      const health = await fetch(`${node1.url}/healthz`)
+      assert.equal(health.status, 503, 'the health check says so')
+      assert.match((await health.json()).reason, /cannot reach its database/, 'and names the database, for whoever reads the balancer\'s log')
       // the dashboard says what is wrong, in a sentence, rather than 'something went wrong' or a lockout
       const page = await admin.page('/admin/users')
       assert.equal(page.status, 503)

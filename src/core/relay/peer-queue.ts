@@ -1,4 +1,5 @@
 import type { Peer } from '../../config-peers.js'
+import { ImpsError } from '../codes.js'
 import type { Core } from '../context.js'
 import { settle } from '../reports.js'
 import type { StoredMessage, StoredReport } from '../types.js'
@@ -13,6 +14,8 @@ export interface PeerStatus {
   reachable: boolean | undefined
   lastError?: string
   lastErrorAt?: number
+  /** the last attempt failed on this server's side (its store or database could not be read or written), not the peer's */
+  failedHere?: boolean
   lastSuccessAt?: number
   nextAttemptAt?: number
   /** messages the peer accepted since this server started */
@@ -94,6 +97,7 @@ export class PeerQueue {
       } while (this.#again && !this.#closed)
       this.#backoff = { failures: 0 }
       this.status.reachable = true
+      this.status.failedHere = false
       this.status.nextAttemptAt = undefined // a retry that was scheduled ran early (Retry now), or is moot
     } catch (err) {
       this.#failed(err)
@@ -133,7 +137,10 @@ export class PeerQueue {
     const delay = nextDelay(this.#backoff, this.core.config.relayRetryMinMs, this.core.config.relayRetryMaxMs)
     this.#backoff = { failures: this.#backoff.failures + 1 }
     this.#backlog.rescan()
-    Object.assign(this.status, { reachable: false, lastError: errorText(err), lastErrorAt: now, nextAttemptAt: now + delay })
+    // a store that failed says nothing of the peer: it keeps the state it had, and the admin is told where to look
+    const here = err instanceof ImpsError && err.code === 503
+    const reachable = here ? this.status.reachable : false
+    Object.assign(this.status, { reachable, failedHere: here, lastError: errorText(err), lastErrorAt: now, nextAttemptAt: now + delay })
     this.core.log('relay', 'attempt_failed', { peer: this.status.domain, error: errorText(err), retryInMs: delay })
     if (this.#closed) return
     this.#cancelRetry = this.schedule(delay, () => {

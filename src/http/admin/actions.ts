@@ -44,6 +44,7 @@ export function actionRoutes(core: Core): Hono<AdminEnv> {
     if (!core.relay?.isPeer(domain)) return done(c, '/admin', 'error', `${domain} is not a relay peer of this server.`)
     await core.relay.retryNow(domain)
     const peer = core.relay.status(domain)!
+    if (peer.failedHere) return done(c, '/admin', 'error', `Nothing could be handed to ${domain}: this server's store failed: ${peer.lastError}`)
     return peer.reachable
       ? done(c, '/admin', 'ok', `${domain} took everything that waited for it.`)
       : done(c, '/admin', 'error', `${domain} is still unreachable: ${peer.lastError}`)
