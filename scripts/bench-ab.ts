@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { type BenchClient, median, pool } from './bench/client.js'
 import { burst, register } from './bench/scenarios.js'
 import { userName } from './bench/seed.js'
-import { BenchServer, removeDir } from './bench/server.js'
+import { BenchServer, envOf, removeDir } from './bench/server.js'
 
 const { values: a, positionals: bundles } = parseArgs({
   options: { rounds: { type: 'string' }, messages: { type: 'string' } },
@@ -29,8 +29,7 @@ const env = { PIGEONHOLE_INBOX_MAX_MESSAGES: String((rounds + 1) * messages), PI
 /** `path [--node-flag…] [NAME=value…]` */
 function contenderOf(spec: string): { bundle: string; nodeArgs: string[]; env: Record<string, string> } {
   const [bundle, ...rest] = spec.split(' ').filter(Boolean)
-  const env = Object.fromEntries(rest.filter((w) => !w.startsWith('--')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]))
-  return { bundle: resolve(bundle), nodeArgs: rest.filter((w) => w.startsWith('--')), env }
+  return { bundle: resolve(bundle), nodeArgs: rest.filter((w) => w.startsWith('-')), env: envOf(rest.filter((w) => !w.startsWith('-'))) }
 }
 
 const contenders: Array<{ bundle: string; dir: string; server: BenchServer; senders: BenchClient[]; recipients: string[]; us: number[]; rate: number[] }> = []

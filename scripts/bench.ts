@@ -12,6 +12,7 @@ import { b5 } from './bench/b5.js'
 import { cir } from './bench/cir.js'
 import { b1, b2, b3, b4, idle, type Options, type Sizes } from './bench/scenarios.js'
 import { b6, b6SkipReason } from './bench/b6.js'
+import { envOf } from './bench/server.js'
 
 const HELP = `npm run bench -- [options]
   --messages N      B1 burst size (5000)            --senders N     concurrent senders (20)
@@ -49,8 +50,7 @@ const sizes: Sizes = {
 }
 const runs = num(a.runs, 3, 1)
 const only = new Set((a.only ?? 'idle,B1,B2,B3,B4,B5,B5W,CIR,B6').split(',').map((s) => s.trim().toUpperCase()))
-const serverEnv = Object.fromEntries((a['server-env'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
-const opts: Options = { sizes, serverArgs: a['server-arg'] ?? [], serverEnv, keep: a.keep ?? false }
+const opts: Options = { sizes, serverArgs: a['server-arg'] ?? [], serverEnv: envOf(a['server-env'] ?? []), keep: a.keep ?? false }
 
 interface Row {
   figure: string

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
-import { ImpsError, resultOf } from './core/codes.js'
-import { noSuchRoute, requestTooLarge, storeUnavailable } from './core/refusals.js'
+import { resultOf } from './core/codes.js'
+import { noSuchRoute, requestTooLarge } from './core/refusals.js'
+import { storeRefusal } from './core/storage-failure.js'
 import type { Core } from './core/context.js'
 import { adminRoutes } from './http/admin/index.js'
 import { sessionRoutes } from './http/api-sessions.js'
@@ -41,7 +42,7 @@ export function createApp(core: Core, opts: AppOptions = {}): Hono {
       return c.json({ status: 'ok', version: VERSION })
     } catch (err) {
       // the refusal's sentence names the cause (a lost database, a failing disk) without internals; not logged: probes repeat
-      const reason = (err instanceof ImpsError ? err : storeUnavailable()).message
+      const reason = storeRefusal(err).message
       return c.json({ status: 'store not writable', reason, version: VERSION }, 503)
     }
   })

@@ -273,10 +273,17 @@ function withPassword(url: string, password: string): string | undefined {
   return m ? `${m[1]}${m[2]}:${encodeURIComponent(password)}@${url.slice(m[0].length)}` : undefined
 }
 
-/** what the `pg` client accepts: a WHATWG URL, where an empty host before the path (a Unix socket) is allowed */
+/**
+ * A database URL as a WHATWG URL, which is how the `pg` client reads it; throws where it could not. A URL for a
+ * Unix socket has no host (postgres://user@/db?host=/run/postgresql), which WHATWG URL refuses: one is put in.
+ */
+export function parseDatabaseUrl(url: string): URL {
+  return new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=\/)/, '$1localhost'))
+}
+
 function readableDatabaseUrl(url: string): boolean {
   try {
-    new URL(url.replace('@/', '@localhost/'))
+    parseDatabaseUrl(url)
     return true
   } catch {
     return false

@@ -6,6 +6,15 @@ import { join, resolve } from 'node:path'
 /** PIGEONHOLE_BENCH_BUNDLE runs another build (e.g. an unminified one, for readable profiles) */
 export const BUNDLE = resolve(process.env.PIGEONHOLE_BENCH_BUNDLE ?? 'dist/pigeonhole.mjs')
 
+/** `NAME=value` words as an environment; anything else is a mistake worth stopping for */
+export function envOf(words: string[]): Record<string, string> {
+  return Object.fromEntries(words.map((w) => {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w)
+    if (!m) throw new Error(`"${w}" is not NAME=value`)
+    return [m[1], m[2]]
+  }))
+}
+
 /** The built bundle as a child process on a port of its own, with the bench's quotas. */
 export class BenchServer {
   private constructor(

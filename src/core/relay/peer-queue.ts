@@ -1,5 +1,4 @@
 import type { Peer } from '../../config-peers.js'
-import { ImpsError } from '../codes.js'
 import type { Core } from '../context.js'
 import { settle } from '../reports.js'
 import type { StoredMessage, StoredReport } from '../types.js'
@@ -137,8 +136,9 @@ export class PeerQueue {
     const delay = nextDelay(this.#backoff, this.core.config.relayRetryMinMs, this.core.config.relayRetryMaxMs)
     this.#backoff = { failures: this.#backoff.failures + 1 }
     this.#backlog.rescan()
-    // a store that failed says nothing of the peer: it keeps the state it had, and the admin is told where to look
-    const here = err instanceof ImpsError && err.code === 503
+    // only what the peer's link threw is the peer's; anything else (the lock, the backlog, a store write) failed
+    // here, says nothing of the peer, and the admin is told where to look
+    const here = !(err instanceof AtThePeer)
     const reachable = here ? this.status.reachable : false
     Object.assign(this.status, { reachable, failedHere: here, lastError: errorText(err), lastErrorAt: now, nextAttemptAt: now + delay })
     this.core.log('relay', 'attempt_failed', { peer: this.status.domain, error: errorText(err), retryInMs: delay })
@@ -163,7 +163,7 @@ export class PeerQueue {
     const keys = messages.map((m) => `${m.recipient}\n${m.id}`)
     for (const k of keys) this.#inFlight.add(k)
     try {
-      const verdicts = await this.link.sendMessages(messages)
+      const verdicts = await atThePeer(this.link.sendMessages(messages))
       await Promise.all(messages.map((m, i) => this.#apply(m, verdicts[i])))
     } catch (err) {
       if (!(err instanceof BatchRefused)) throw err
@@ -178,7 +178,7 @@ export class PeerQueue {
 
   async #sendReports(reports: StoredReport[]): Promise<void> {
     try {
-      await this.link.sendReports(reports)
+      await atThePeer(this.link.sendReports(reports))
     } catch (err) {
       if (!(err instanceof BatchRefused)) throw err
       if (reports.length > 1) {
@@ -207,6 +207,18 @@ export class PeerQueue {
     if (!removed) return
     this.status.relayed++
     this.core.bus.publish({ type: 'MessageRelayed', message: removed, domain: this.status.domain })
+  }
+}
+
+/** an attempt that failed at the peer (or on the way there): its words, marked as the peer's */
+class AtThePeer extends Error {}
+
+/** the peer's answer; a failure other than a refused batch (which is split and retried) is marked as the peer's */
+async function atThePeer<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (err) {
+    throw err instanceof BatchRefused ? err : new AtThePeer(errorText(err), { cause: err })
   }
 }
 

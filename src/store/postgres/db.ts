@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg'
+import { parseDatabaseUrl } from '../../config.js'
 import { ImpsError } from '../../core/codes.js'
 import { databaseUnavailable } from '../../core/refusals.js'
 
@@ -62,8 +63,7 @@ export const num = (v: string | number | null | undefined): number => Number(v ?
 /** where a database URL points, without its password: for messages an admin reads */
 export function describeUrl(url: string): string {
   try {
-    // a URL for a Unix socket has no host (postgres://user@/db?host=/run/postgresql), which WHATWG URL refuses
-    const u = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=\/)/, '$1localhost'))
+    const u = parseDatabaseUrl(url)
     const socket = u.searchParams.get('host')
     const where = socket?.startsWith('/') ? `unix:${socket}` : `${socket || u.hostname || 'localhost'}:${u.searchParams.get('port') || u.port || '5432'}`
     return `${where}${u.pathname || '/'}`
